@@ -1,0 +1,41 @@
+namespace Microsoft.ML.SynapticPruning.Models;
+
+/// <summary>
+/// Everything needed to build (and rebuild after loading) a forecaster network. Defaults are the paper's:
+/// hidden 64, one recurrent layer; PatchTST d_model 64, 4 heads, 2 layers, FF 256, automatic patch length.
+/// </summary>
+public sealed record ForecasterSpec
+{
+    /// <summary>Architecture.</summary>
+    public ForecasterKind Kind { get; init; } = ForecasterKind.Lstm;
+    /// <summary>Input window length L (rows of history per forecast). Must be ≥ 1.</summary>
+    public int Lookback { get; init; } = 30;
+    /// <summary>Forecast horizon H (steps predicted at once, direct multi-output). Must be ≥ 1.</summary>
+    public int Horizon { get; init; } = 1;
+    /// <summary>Number of target channels C (forecast outputs). PatchTST and DLinear treat them independently.</summary>
+    public int TargetChannels { get; init; } = 1;
+    /// <summary>Number of covariate input channels (recurrent models only).</summary>
+    public int CovariateChannels { get; init; }
+    /// <summary>Recurrent hidden size (RNN/LSTM/GRU). Default 64.</summary>
+    public int HiddenSize { get; init; } = 64;
+    /// <summary>Recurrent layers (RNN/LSTM/GRU). Default 1.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Dropout probability in [0, 1) used by the dropout layers (0 disables them).</summary>
+    public double Dropout { get; init; }
+    /// <summary>PatchTST model width. Default 64.</summary>
+    public int DModel { get; init; } = 64;
+    /// <summary>PatchTST attention heads; must divide <see cref="DModel"/>. Default 4.</summary>
+    public int Heads { get; init; } = 4;
+    /// <summary>PatchTST encoder layers. Default 2.</summary>
+    public int EncoderLayers { get; init; } = 2;
+    /// <summary>PatchTST feed-forward width. Default 256.</summary>
+    public int FeedForward { get; init; } = 256;
+    /// <summary>PatchTST patch length; null = automatic from the lookback (decisions.md §4).</summary>
+    public int? PatchLength { get; init; }
+    /// <summary>PatchTST stride; null = automatic (equal to the patch length, or 8 when the patch is 16).</summary>
+    public int? Stride { get; init; }
+    /// <summary>DLinear moving-average kernel (odd). Default 25.</summary>
+    public int MovingAverageKernel { get; init; } = 25;
+    /// <summary>Per-window normalisation inside the model. Null = the architecture's default (RevIN for PatchTST, None otherwise).</summary>
+    public InstanceNormalization? Normalization { get; init; }
+}
