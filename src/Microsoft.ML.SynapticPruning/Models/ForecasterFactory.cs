@@ -1,0 +1,150 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.Models;
+
+/// <summary>
+/// Builds forecaster networks from a <see cref="ForecasterSpec"/>, validates specs, and resolves the automatic
+/// choices (PatchTST patch length and stride, per-window normalisation).
+/// </summary>
+public static class ForecasterFactory
+{
+    /// <summary>Validates <paramref name="spec"/> and builds the network it describes.</summary>
+    /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
+    public static ForecastingModule Create(ForecasterSpec spec)
+    {
+        Validate(spec);
+        return spec.Kind switch
+        {
+            ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru => new RecurrentForecaster(spec),
+            ForecasterKind.PatchTst => new PatchTstForecaster(spec),
+            ForecasterKind.DLinear => new DLinearForecaster(spec),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown ForecasterKind."),
+        };
+    }
+
+    /// <summary>
+    /// Checks every option of <paramref name="spec"/> that matters for its <see cref="ForecasterSpec.Kind"/> and throws
+    /// <see cref="ArgumentOutOfRangeException"/> (a value out of range) or <see cref="ArgumentException"/> (inconsistent
+    /// options) whose message names the option and says how to fix it. Options of other architectures are ignored.
+    /// </summary>
+    public static void Validate(ForecasterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!Enum.IsDefined(spec.Kind))
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Kind must be one of Rnn, Lstm, Gru, PatchTst, DLinear.");
+        Positive(spec.Lookback, nameof(ForecasterSpec.Lookback), "the number of past rows per window");
+        Positive(spec.Horizon, nameof(ForecasterSpec.Horizon), "the number of steps forecast at once");
+        Positive(spec.TargetChannels, nameof(ForecasterSpec.TargetChannels), "the number of forecast columns");
+        if (spec.CovariateChannels < 0)
+            throw OutOfRange(spec.CovariateChannels, nameof(ForecasterSpec.CovariateChannels), "CovariateChannels must be 0 or more.");
+        if (!(spec.Dropout >= 0 && spec.Dropout < 1))
+            throw OutOfRange(spec.Dropout, nameof(ForecasterSpec.Dropout), "Dropout must be in [0, 1); use 0 to disable dropout.");
+        if (spec.Normalization is { } normalization && !Enum.IsDefined(normalization))
+            throw OutOfRange(normalization, nameof(ForecasterSpec.Normalization), "Normalization must be None, Window, WindowLast or null (the architecture's default).");
+
+        switch (spec.Kind)
+        {
+            case ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru:
+                Positive(spec.HiddenSize, nameof(ForecasterSpec.HiddenSize), "the recurrent state width, for example 64");
+                Positive(spec.Layers, nameof(ForecasterSpec.Layers), "the number of stacked recurrent layers, for example 1");
+                break;
+
+            case ForecasterKind.PatchTst:
+                RejectCovariates(spec);
+                Positive(spec.DModel, nameof(ForecasterSpec.DModel), "the model width, for example 64");
+                Positive(spec.Heads, nameof(ForecasterSpec.Heads), "the number of attention heads, for example 4");
+                if (spec.DModel % spec.Heads != 0)
+                    throw new ArgumentException(
+                        $"Heads ({spec.Heads}) must divide DModel ({spec.DModel}); choose a divisor of DModel as Heads or a multiple of Heads as DModel.",
+                        nameof(spec));
+                Positive(spec.EncoderLayers, nameof(ForecasterSpec.EncoderLayers), "the number of encoder layers, for example 2");
+                Positive(spec.FeedForward, nameof(ForecasterSpec.FeedForward), "the feed-forward width, for example 256");
+                if (spec.PatchLength is { } patch && (patch < 1 || patch > spec.Lookback))
+                    throw OutOfRange(patch, nameof(ForecasterSpec.PatchLength),
+                        $"PatchLength ({patch}) must be between 1 and Lookback ({spec.Lookback}); lower it, raise Lookback, or leave it null for the automatic choice.");
+                if (spec.Stride is { } stride && stride < 1)
+                    throw OutOfRange(stride, nameof(ForecasterSpec.Stride), "Stride must be at least 1, or null for the automatic choice.");
+                break;
+
+            case ForecasterKind.DLinear:
+                RejectCovariates(spec);
+                if (spec.MovingAverageKernel < 1 || spec.MovingAverageKernel % 2 == 0)
+                    throw OutOfRange(spec.MovingAverageKernel, nameof(ForecasterSpec.MovingAverageKernel),
+                        $"MovingAverageKernel ({spec.MovingAverageKernel}) must be an odd number ≥ 1 (default 25).");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The automatic PatchTST patch length for a lookback L (decisions.md §4): L ≤ 7 → 1, ≤ 14 → 2, ≤ 30 → 3,
+    /// ≤ 64 → 4, otherwise 16.
+    /// </summary>
+    public static int ResolvePatchLength(int lookback)
+    {
+        if (lookback < 1) throw OutOfRange(lookback, nameof(lookback), "The lookback must be at least 1.");
+        return lookback switch { <= 7 => 1, <= 14 => 2, <= 30 => 3, <= 64 => 4, _ => 16 };
+    }
+
+    /// <summary>
+    /// The stride used with a patch length when <see cref="ForecasterSpec.Stride"/> is null: 8 for a patch of 16
+    /// (PatchTST/42), otherwise the patch length (non-overlapping patches).
+    /// </summary>
+    public static int ResolveStride(int patchLength)
+    {
+        if (patchLength < 1) throw OutOfRange(patchLength, nameof(patchLength), "The patch length must be at least 1.");
+        return patchLength == 16 ? 8 : patchLength;
+    }
+
+    /// <summary>The PatchTST (patch length, stride) for <paramref name="spec"/>: explicit values win, else the automatic ones.</summary>
+    public static (int PatchLength, int Stride) ResolvePatching(ForecasterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int patch = spec.PatchLength ?? ResolvePatchLength(spec.Lookback);
+        return (patch, spec.Stride ?? ResolveStride(patch));
+    }
+
+    /// <summary>
+    /// Patches per channel after end-padding the window with <paramref name="stride"/> copies of its last value:
+    /// <c>(lookback + stride − patchLength) / stride + 1</c>.
+    /// </summary>
+    public static int CountPatches(int lookback, int patchLength, int stride)
+    {
+        if (lookback < 1) throw OutOfRange(lookback, nameof(lookback), "The lookback must be at least 1.");
+        if (patchLength < 1 || patchLength > lookback) throw OutOfRange(patchLength, nameof(patchLength), $"The patch length must be between 1 and the lookback ({lookback}).");
+        if (stride < 1) throw OutOfRange(stride, nameof(stride), "The stride must be at least 1.");
+        return (lookback + stride - patchLength) / stride + 1;
+    }
+
+    /// <summary>The per-window normalisation for <paramref name="spec"/>: explicit, else Window (RevIN) for PatchTST and None otherwise.</summary>
+    public static InstanceNormalization ResolveNormalization(ForecasterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Normalization ?? (spec.Kind == ForecasterKind.PatchTst ? InstanceNormalization.Window : InstanceNormalization.None);
+    }
+
+    /// <summary>Throws when <paramref name="x"/> is not (batch, Lookback, TargetChannels + CovariateChannels).</summary>
+    internal static void CheckInput(Tensor x, ForecasterSpec spec)
+    {
+        int channels = spec.TargetChannels + spec.CovariateChannels;
+        if (x.dim() != 3 || x.shape[1] != spec.Lookback || x.shape[2] != channels)
+            throw new ArgumentException(
+                $"The input must have shape (batch, {spec.Lookback}, {channels}) = (batch, Lookback, TargetChannels + CovariateChannels), "
+                + $"targets first; got ({string.Join(", ", x.shape)}).", nameof(x));
+    }
+
+    private static void RejectCovariates(ForecasterSpec spec)
+    {
+        if (spec.CovariateChannels > 0)
+            throw new ArgumentException(
+                $"{spec.Kind} is channel-independent and accepts no covariates, but CovariateChannels is {spec.CovariateChannels}. "
+                + "Set CovariateChannels to 0 (forecast the extra columns as targets instead), or use Rnn, Lstm or Gru, which accept covariates.",
+                nameof(spec));
+    }
+
+    private static void Positive(int value, string option, string meaning)
+    {
+        if (value < 1) throw OutOfRange(value, option, $"{option} ({value}) must be at least 1: it is {meaning}.");
+    }
+
+    private static ArgumentOutOfRangeException OutOfRange(object value, string option, string message) => new(option, value, message);
+}

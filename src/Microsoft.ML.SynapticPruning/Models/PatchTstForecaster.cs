@@ -1,0 +1,94 @@
+using Microsoft.ML.SynapticPruning.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.Models;
+
+/// <summary>
+/// PatchTST (Nie et al., ICLR 2023) as published: channel independence (every channel is a separate univariate series
+/// and all channels share every weight), RevIN per channel without affine parameters (default
+/// <see cref="InstanceNormalization.Window"/>), patches of <see cref="PatchLength"/> values every <see cref="Stride"/>
+/// steps after end-padding the series with its last value repeated <see cref="Stride"/> times, a linear patch
+/// projection, a learnable positional embedding, post-norm encoder layers with BatchNorm and residual attention scores,
+/// and a flatten head <c>Linear(dModel·patches → horizon)</c>.
+/// </summary>
+/// <remarks>
+/// BatchNorm uses batch statistics only in <see cref="ForwardContext.Training"/> passes (and updates its running
+/// statistics only then); <see cref="ForwardContext.Inference"/> and Monte-Carlo samples use the running statistics
+/// regardless of <c>train()</c>/<c>eval()</c>. The trainer should still call <c>train()</c> before its training steps and
+/// <c>eval()</c> afterwards, the usual TorchSharp contract. Every dropout is a <see cref="ContextDropout"/> with
+/// probability <see cref="ForecasterSpec.Dropout"/> (embedding, attention weights, attention output, feed-forward,
+/// head). Covariates are not accepted: the spec must have <see cref="ForecasterSpec.CovariateChannels"/> = 0.
+/// </remarks>
+public sealed class PatchTstForecaster : ForecastingModule
+{
+    private readonly InstanceNormalization _normalization;
+
+#pragma warning disable IDE1006 // TorchSharp names parameters and submodules after the fields.
+    private readonly Linear patch_projection;
+    private readonly Parameter pos_embedding;
+    private readonly ContextDropout embedding_dropout;
+    private readonly ModuleList<PatchTstEncoderLayer> encoder;
+    private readonly ContextDropout head_dropout;
+    private readonly Linear head;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the network described by <paramref name="spec"/> (validated with <see cref="ForecasterFactory.Validate"/>).</summary>
+    public PatchTstForecaster(ForecasterSpec spec) : base("patch_tst", spec)
+    {
+        if (spec.Kind != ForecasterKind.PatchTst)
+            throw new ArgumentException($"The spec describes a {spec.Kind} model; PatchTstForecaster needs Kind = PatchTst.", nameof(spec));
+        ForecasterFactory.Validate(spec);
+        (PatchLength, Stride) = ForecasterFactory.ResolvePatching(spec);
+        NumPatches = ForecasterFactory.CountPatches(spec.Lookback, PatchLength, Stride);
+        _normalization = ForecasterFactory.ResolveNormalization(spec);
+
+        patch_projection = nn.Linear(PatchLength, spec.DModel);
+        pos_embedding = nn.Parameter(torch.empty(NumPatches, spec.DModel));
+        using (torch.no_grad()) nn.init.uniform_(pos_embedding, -0.02, 0.02);
+        embedding_dropout = new ContextDropout(spec.Dropout, "embedding_dropout");
+        encoder = nn.ModuleList(Enumerable.Range(0, spec.EncoderLayers)
+            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForward, spec.Dropout, $"layer{i}"))
+            .ToArray());
+        head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
+        head = nn.Linear(spec.DModel * NumPatches, spec.Horizon);
+        RegisterComponents();
+    }
+
+    /// <summary>Values per patch (explicit, or automatic from the lookback).</summary>
+    public int PatchLength { get; }
+
+    /// <summary>Steps between the starts of consecutive patches.</summary>
+    public int Stride { get; }
+
+    /// <summary>Patches per channel: <c>(L + stride − patch) / stride + 1</c> (42 at L = 336, patch 16, stride 8).</summary>
+    public int NumPatches { get; }
+
+    /// <summary>The per-window normalisation in use (RevIN unless the spec says otherwise).</summary>
+    public InstanceNormalization Normalization => _normalization;
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x, ForwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(context);
+        ForecasterFactory.CheckInput(x, Spec);
+        long batch = x.shape[0], channels = x.shape[2];
+        int dModel = Spec.DModel;
+
+        var (normalized, normalizer) = WindowNormalizer.Normalize(x, _normalization);
+        // Channel independence: (B, L, C) → (B·C, L); every channel is one univariate series.
+        var series = normalized.permute(0, 2, 1).reshape(batch * channels, Spec.Lookback);
+        series = nn.functional.pad(series.unsqueeze(1), new long[] { 0, Stride }, PaddingModes.Replicate).squeeze(1);
+        var patches = series.unfold(1, PatchLength, Stride);                         // (B·C, N, patch)
+        var tokens = embedding_dropout.Forward(patch_projection.forward(patches) + pos_embedding, context);
+
+        Tensor? scores = null;
+        foreach (var layer in encoder) (tokens, scores) = layer.Forward(tokens, scores, context);
+
+        var flat = head_dropout.Forward(tokens.reshape(batch * channels, NumPatches * dModel), context);
+        var forecast = head.forward(flat).view(batch, channels, Spec.Horizon).permute(0, 2, 1); // (B, H, C)
+        return normalizer.Denormalize(forecast);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.ML.SynapticPruning.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.Models;
+
+/// <summary>
+/// Elman RNN (tanh), LSTM or GRU forecaster as in the paper's scripts: the input (targets then covariates) runs through
+/// <see cref="ForecasterSpec.Layers"/> stacked single-layer recurrent modules (batch-first, hidden
+/// <see cref="ForecasterSpec.HiddenSize"/>) with a <see cref="ContextDropout"/> between consecutive layers; the hidden
+/// state of the last layer at the last time step goes through dropout and a <c>Linear(hidden → H·C)</c> head, reshaped to
+/// (batch, H, C). Optional per-window normalisation of the target channels (default <see cref="InstanceNormalization.None"/>),
+/// undone at the output; covariates pass through unchanged (they are globally scaled).
+/// </summary>
+public sealed class RecurrentForecaster : ForecastingModule
+{
+    private readonly InstanceNormalization _normalization;
+
+#pragma warning disable IDE1006 // TorchSharp names submodules after the fields.
+    private readonly ModuleList<RNN> rnn;
+    private readonly ModuleList<LSTM> lstm;
+    private readonly ModuleList<GRU> gru;
+    private readonly ContextDropout layer_dropout;
+    private readonly ContextDropout head_dropout;
+    private readonly Linear head;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the network described by <paramref name="spec"/> (Kind Rnn, Lstm or Gru; validated with <see cref="ForecasterFactory.Validate"/>).</summary>
+    public RecurrentForecaster(ForecasterSpec spec) : base("recurrent", spec)
+    {
+        if (spec.Kind is not (ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru))
+            throw new ArgumentException($"The spec describes a {spec.Kind} model; RecurrentForecaster needs Kind = Rnn, Lstm or Gru.", nameof(spec));
+        ForecasterFactory.Validate(spec);
+        _normalization = ForecasterFactory.ResolveNormalization(spec);
+        int inputSize = spec.TargetChannels + spec.CovariateChannels;
+        long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSize;
+        var layers = Enumerable.Range(0, spec.Layers);
+        rnn = nn.ModuleList(spec.Kind == ForecasterKind.Rnn
+            ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            : Array.Empty<RNN>());
+        lstm = nn.ModuleList(spec.Kind == ForecasterKind.Lstm
+            ? layers.Select(i => nn.LSTM(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            : Array.Empty<LSTM>());
+        gru = nn.ModuleList(spec.Kind == ForecasterKind.Gru
+            ? layers.Select(i => nn.GRU(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            : Array.Empty<GRU>());
+        layer_dropout = new ContextDropout(spec.Dropout, "layer_dropout");
+        head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
+        head = nn.Linear(spec.HiddenSize, (long)spec.Horizon * spec.TargetChannels);
+        RegisterComponents();
+    }
+
+    /// <summary>The per-window normalisation of the target channels in use.</summary>
+    public InstanceNormalization Normalization => _normalization;
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x, ForwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(context);
+        ForecasterFactory.CheckInput(x, Spec);
+        int targets = Spec.TargetChannels;
+        long batch = x.shape[0];
+
+        var sequence = x;
+        WindowNormalizer normalizer = default;
+        if (_normalization != InstanceNormalization.None)
+        {
+            Tensor normalizedTargets;
+            (normalizedTargets, normalizer) = WindowNormalizer.Normalize(x.narrow(2, 0, targets), _normalization);
+            sequence = Spec.CovariateChannels == 0
+                ? normalizedTargets
+                : torch.cat(new[] { normalizedTargets, x.narrow(2, targets, Spec.CovariateChannels) }, 2);
+        }
+
+        for (int i = 0; i < Spec.Layers; i++)
+        {
+            if (i > 0) sequence = layer_dropout.Forward(sequence, context);
+            sequence = Spec.Kind switch
+            {
+                ForecasterKind.Rnn => rnn[i].forward(sequence, null).Item1,
+                ForecasterKind.Lstm => lstm[i].forward(sequence).Item1,
+                _ => gru[i].forward(sequence, null).Item1,
+            };
+        }
+
+        var last = sequence.select(1, sequence.shape[1] - 1);                      // (B, hidden)
+        var forecast = head.forward(head_dropout.Forward(last, context)).view(batch, Spec.Horizon, targets);
+        return normalizer.Denormalize(forecast);
+    }
+}
