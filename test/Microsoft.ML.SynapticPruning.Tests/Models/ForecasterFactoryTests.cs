@@ -1,0 +1,143 @@
+using Microsoft.ML.SynapticPruning.Models;
+using Xunit;
+
+namespace Microsoft.ML.SynapticPruning.Tests.Models;
+
+[Collection("Torch")]
+public class ForecasterFactoryTests
+{
+    public static TheoryData<string, ForecasterSpec> InvalidSpecs()
+    {
+        var lstm = new ForecasterSpec { Kind = ForecasterKind.Lstm };
+        var patch = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 32 };
+        var dlinear = new ForecasterSpec { Kind = ForecasterKind.DLinear };
+        return new TheoryData<string, ForecasterSpec>
+        {
+            { "Lookback", lstm with { Lookback = 0 } },
+            { "Horizon", lstm with { Horizon = 0 } },
+            { "TargetChannels", lstm with { TargetChannels = 0 } },
+            { "CovariateChannels", lstm with { CovariateChannels = -1 } },
+            { "HiddenSize", lstm with { HiddenSize = 0 } },
+            { "Layers", lstm with { Layers = 0 } },
+            { "Dropout", lstm with { Dropout = 1.0 } },
+            { "Dropout", lstm with { Dropout = -0.1 } },
+            { "Dropout", lstm with { Dropout = double.NaN } },
+            { "DModel", patch with { DModel = 0 } },
+            { "Heads", patch with { Heads = 0 } },
+            { "Heads (3) must divide DModel (64)", patch with { Heads = 3, DModel = 64 } },
+            { "EncoderLayers", patch with { EncoderLayers = 0 } },
+            { "FeedForward", patch with { FeedForward = 0 } },
+            { "PatchLength (33)", patch with { PatchLength = 33 } },
+            { "PatchLength", patch with { PatchLength = 0 } },
+            { "Stride", patch with { Stride = 0 } },
+            { "MovingAverageKernel", dlinear with { MovingAverageKernel = 4 } },
+            { "MovingAverageKernel", dlinear with { MovingAverageKernel = 0 } },
+            { "Normalization", lstm with { Normalization = (InstanceNormalization)42 } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidSpecs))]
+    public void ValidateNamesTheOffendingOption(string expectedInMessage, ForecasterSpec spec)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => ForecasterFactory.Validate(spec));
+        Assert.Contains(expectedInMessage, error.Message);
+        Assert.ThrowsAny<ArgumentException>(() => ForecasterFactory.Create(spec));
+    }
+
+    [Theory]
+    [InlineData(ForecasterKind.PatchTst)]
+    [InlineData(ForecasterKind.DLinear)]
+    public void ChannelIndependentModelsRejectCovariates(ForecasterKind kind)
+    {
+        var spec = ModelTestData.Small(kind, covariates: 1);
+        var error = Assert.Throws<ArgumentException>(() => ForecasterFactory.Create(spec));
+        Assert.Contains("channel-independent", error.Message);
+        Assert.Contains("CovariateChannels", error.Message);
+        Assert.Contains("Lstm", error.Message);
+        Assert.Contains("Gru", error.Message);
+    }
+
+    [Theory]
+    [InlineData(ForecasterKind.Rnn)]
+    [InlineData(ForecasterKind.Lstm)]
+    [InlineData(ForecasterKind.Gru)]
+    public void RecurrentModelsAcceptCovariates(ForecasterKind kind)
+    {
+        ForecasterFactory.Validate(ModelTestData.Small(kind, covariates: 3));
+    }
+
+    [Fact]
+    public void OptionsOfOtherArchitecturesAreIgnored()
+    {
+        // A PatchTST-only option that would be invalid for PatchTST does not stop an LSTM.
+        ForecasterFactory.Validate(new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 7, PatchLength = 16, Heads = 3 });
+        Assert.ThrowsAny<ArgumentException>(() =>
+            ForecasterFactory.Validate(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 7, PatchLength = 16 }));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 1)]
+    [InlineData(7, 1)]
+    [InlineData(8, 2)]
+    [InlineData(14, 2)]
+    [InlineData(15, 3)]
+    [InlineData(30, 3)]
+    [InlineData(31, 4)]
+    [InlineData(60, 4)]
+    [InlineData(64, 4)]
+    [InlineData(65, 16)]
+    [InlineData(336, 16)]
+    public void AutomaticPatchLengthFollowsTheTable(int lookback, int expected)
+    {
+        Assert.Equal(expected, ForecasterFactory.ResolvePatchLength(lookback));
+    }
+
+    [Theory]
+    [InlineData(30, null, null, 3, 3)]
+    [InlineData(64, null, null, 4, 4)]
+    [InlineData(336, null, null, 16, 8)]
+    [InlineData(336, 16, null, 16, 8)]
+    [InlineData(336, 12, null, 12, 12)]
+    [InlineData(336, 16, 16, 16, 16)]
+    [InlineData(30, null, 1, 3, 1)]
+    public void PatchingHonoursExplicitValues(int lookback, int? patch, int? stride, int expectedPatch, int expectedStride)
+    {
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = lookback, PatchLength = patch, Stride = stride };
+        Assert.Equal((expectedPatch, expectedStride), ForecasterFactory.ResolvePatching(spec));
+    }
+
+    [Fact]
+    public void ResolvePatchLengthRejectsAnEmptyLookback()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ForecasterFactory.ResolvePatchLength(0));
+        Assert.Equal("lookback", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(ForecasterKind.PatchTst, InstanceNormalization.Window)]
+    [InlineData(ForecasterKind.DLinear, InstanceNormalization.None)]
+    [InlineData(ForecasterKind.Lstm, InstanceNormalization.None)]
+    [InlineData(ForecasterKind.Gru, InstanceNormalization.None)]
+    public void DefaultNormalizationDependsOnTheArchitecture(ForecasterKind kind, InstanceNormalization expected)
+    {
+        var spec = ModelTestData.Small(kind);
+        Assert.Equal(expected, ForecasterFactory.ResolveNormalization(spec));
+        Assert.Equal(InstanceNormalization.WindowLast, ForecasterFactory.ResolveNormalization(spec with { Normalization = InstanceNormalization.WindowLast }));
+    }
+
+    [Theory]
+    [InlineData(ForecasterKind.Rnn, typeof(RecurrentForecaster))]
+    [InlineData(ForecasterKind.Lstm, typeof(RecurrentForecaster))]
+    [InlineData(ForecasterKind.Gru, typeof(RecurrentForecaster))]
+    [InlineData(ForecasterKind.PatchTst, typeof(PatchTstForecaster))]
+    [InlineData(ForecasterKind.DLinear, typeof(DLinearForecaster))]
+    public void CreateBuildsTheRequestedArchitecture(ForecasterKind kind, Type expected)
+    {
+        var spec = ModelTestData.Small(kind);
+        using var module = ForecasterFactory.Create(spec);
+        Assert.IsType(expected, module);
+        Assert.Same(spec, module.Spec);
+    }
+}

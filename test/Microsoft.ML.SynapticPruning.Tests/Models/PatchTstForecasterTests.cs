@@ -1,0 +1,134 @@
+using Microsoft.ML.SynapticPruning.Models;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.Tests.Models;
+
+[Collection("Torch")]
+public class PatchTstForecasterTests
+{
+    private static PatchTstForecaster Create(int channels = 4, InstanceNormalization? normalization = null, double dropout = 0)
+    {
+        torch.manual_seed(7);
+        var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: channels) with
+        {
+            Normalization = normalization,
+            Dropout = dropout,
+        });
+        module.eval();
+        return module;
+    }
+
+    [Fact]
+    public void PermutingInputChannelsPermutesOutputChannels()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var module = Create();
+        var x = ModelTestData.RandomInput(3, 32, 4, seed: 11);
+        var order = torch.tensor(new long[] { 2, 0, 3, 1 });
+        var y = module.forward(x);
+        var yPermuted = module.forward(x.index_select(2, order));
+        Assert.True(yPermuted.allclose(y.index_select(2, order), rtol: 1e-5, atol: 1e-5));
+        // Not trivially symmetric: different channels get different forecasts.
+        Assert.True(ModelTestData.MaxAbs(y.select(2, 0) - y.select(2, 1)) > 1e-3);
+    }
+
+    [Fact]
+    public void AChannelsForecastIgnoresOtherChannels()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var module = Create();
+        var x = ModelTestData.RandomInput(3, 32, 4, seed: 12);
+        var changed = x.clone();
+        changed.select(2, 3).mul_(5).add_(torch.randn(3, 32));
+        var y = module.forward(x);
+        var y2 = module.forward(changed);
+        Assert.True(y2.narrow(2, 0, 3).allclose(y.narrow(2, 0, 3), rtol: 1e-5, atol: 1e-6));
+        Assert.True(ModelTestData.MaxAbs(y2.select(2, 3) - y.select(2, 3)) > 1e-3, "the changed channel's forecast should change");
+    }
+
+    [Theory]
+    [InlineData(2.5, -4.0)]
+    [InlineData(0.1, 100.0)]
+    [InlineData(3.0, 0.5)]
+    public void RevInMakesTheForecastAffineEquivariant(double a, double b)
+    {
+        // RevIN divides by a positive std, so the equivariance holds for a > 0 (a negative a flips the normalised input).
+        using var scope = torch.NewDisposeScope();
+        using var module = Create(normalization: InstanceNormalization.Window);
+        var x = ModelTestData.RandomInput(3, 32, 4, seed: 13);
+        var transformed = x.clone();
+        transformed.select(2, 1).mul_(a).add_(b);
+        var y = module.forward(x);
+        var y2 = module.forward(transformed);
+        var expected = y.select(2, 1) * a + b;
+        var error = (y2.select(2, 1) - expected).abs() / (expected.abs() + 1);
+        Assert.True(error.max().item<float>() < 1e-4, $"relative error {error.max().item<float>()}");
+        Assert.True(y2.narrow(2, 2, 2).allclose(y.narrow(2, 2, 2), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void WithoutNormalizationTheForecastIsNotAffineEquivariant()
+    {
+        // The control for the RevIN test: the same check fails when RevIN is off.
+        using var scope = torch.NewDisposeScope();
+        using var module = Create(normalization: InstanceNormalization.None);
+        var x = ModelTestData.RandomInput(3, 32, 4, seed: 13);
+        var transformed = x.clone();
+        transformed.select(2, 1).mul_(2.5).add_(-4.0);
+        var expected = module.forward(x).select(2, 1) * 2.5 - 4.0;
+        var actual = module.forward(transformed).select(2, 1);
+        Assert.True(ModelTestData.MaxAbs(actual - expected) > 1e-2);
+    }
+
+    [Fact]
+    public void LookbackOneWithRevInIsFiniteAndCloseToTheLastValue()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 1, horizon: 3, targets: 2));
+        module.eval();
+        var x = ModelTestData.RandomInput(5, 1, 2, seed: 14) * 10;
+        var y = module.forward(x);
+        Assert.False(y.isnan().any().item<bool>());
+        // A one-point window has std 0: the scale is sqrt(eps) ≈ 0.003, so the forecast is the last value up to a
+        // small multiple of that scale.
+        Assert.True(ModelTestData.MaxAbs(y - x.expand(5, 3, 2)) < 0.1);
+    }
+
+    [Fact]
+    public void BatchNormRunningStatisticsChangeOnlyInTrainingPasses()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var module = Create(dropout: 0.3);
+        module.train(); // even in train() mode, an MC sample must not touch the running statistics
+        var x = ModelTestData.RandomInput(4, 32, 4, seed: 15) * 3 + 1;
+        Tensor RunningMeans() => torch.cat(module.named_buffers().Where(b => b.name.EndsWith("running_mean")).Select(b => b.buffer.clone()).ToArray());
+        var before = RunningMeans();
+        Assert.True(before.numel() > 0, "the encoder should have BatchNorm running statistics");
+
+        using (torch.no_grad())
+        {
+            module.Forward(x, ForwardContext.MonteCarloSample(new Generator(1)));
+            module.Forward(x, ForwardContext.Inference);
+        }
+        Assert.True(RunningMeans().Identical(before), "an inference or MC pass changed the running statistics");
+
+        using (torch.no_grad()) module.Forward(x, ForwardContext.ForTraining(new Generator(1)));
+        Assert.False(RunningMeans().Identical(before), "a training pass should update the running statistics");
+    }
+
+    [Fact]
+    public void ParametersIncludeThePatchProjectionAndPositionalEmbedding()
+    {
+        using var module = Create();
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.Equal(new long[] { 16, module.PatchLength }, parameters["patch_projection.weight"]);
+        Assert.Equal(new long[] { module.NumPatches, 16 }, parameters["pos_embedding"]);
+        Assert.Equal(new long[] { 5, 16 * module.NumPatches }, parameters["head.weight"]);
+        var posEmbedding = module.named_parameters().Single(p => p.name == "pos_embedding").parameter;
+        Assert.True(posEmbedding.abs().max().item<float>() <= 0.02f);
+        Assert.True(posEmbedding.abs().max().item<float>() > 0f);
+    }
+}
