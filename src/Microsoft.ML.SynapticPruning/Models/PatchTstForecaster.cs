@@ -68,6 +68,20 @@ public sealed class PatchTstForecaster : ForecastingModule
     /// <summary>The per-window normalisation in use (RevIN unless the spec says otherwise).</summary>
     public InstanceNormalization Normalization => _normalization;
 
+    /// <summary>
+    /// Cuts (batch, L, C) windows into patches, channel-independently: (B, L, C) → (B·C, L), end-padded with
+    /// <see cref="Stride"/> copies of the last value, then unfolded into (B·C, <see cref="NumPatches"/>, <see cref="PatchLength"/>).
+    /// Row b·C + c holds channel c of window b.
+    /// </summary>
+    public Tensor Patchify(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long batch = x.shape[0], channels = x.shape[2];
+        using var series = x.permute(0, 2, 1).reshape(batch, channels, x.shape[1]);
+        using var padded = nn.functional.pad(series, new long[] { 0, Stride }, PaddingModes.Replicate);
+        return padded.reshape(batch * channels, padded.shape[2]).unfold(1, PatchLength, Stride);
+    }
+
     /// <inheritdoc />
     public override Tensor Forward(Tensor x, ForwardContext context)
     {
@@ -78,10 +92,7 @@ public sealed class PatchTstForecaster : ForecastingModule
         int dModel = Spec.DModel;
 
         var (normalized, normalizer) = WindowNormalizer.Normalize(x, _normalization);
-        // Channel independence: (B, L, C) → (B·C, L); every channel is one univariate series.
-        var series = normalized.permute(0, 2, 1).reshape(batch * channels, Spec.Lookback);
-        series = nn.functional.pad(series.unsqueeze(1), new long[] { 0, Stride }, PaddingModes.Replicate).squeeze(1);
-        var patches = series.unfold(1, PatchLength, Stride);                         // (B·C, N, patch)
+        var patches = Patchify(normalized);                                           // (B·C, N, patch)
         var tokens = embedding_dropout.Forward(patch_projection.forward(patches) + pos_embedding, context);
 
         Tensor? scores = null;

@@ -131,4 +131,21 @@ public class PatchTstForecasterTests
         Assert.True(posEmbedding.abs().max().item<float>() <= 0.02f);
         Assert.True(posEmbedding.abs().max().item<float>() > 0f);
     }
+
+    [Fact]
+    public void PatchesOverlapAndTheEndIsPaddedWithTheLastValue()
+    {
+        using var scope = torch.NewDisposeScope();
+        var spec = ModelTestData.Small(ForecasterKind.PatchTst, lookback: 6, horizon: 1, targets: 2) with { PatchLength = 4, Stride = 2 };
+        using var module = new PatchTstForecaster(spec);
+        Assert.Equal(3, module.NumPatches);
+        // Channel 0 = 1..6, channel 1 = 10·(1..6). Padded channel 0: 1 2 3 4 5 6 6 6 → [1 2 3 4] [3 4 5 6] [5 6 6 6].
+        var series = torch.arange(1, 7, dtype: ScalarType.Float32);
+        var x = torch.stack(new[] { series, series * 10 }, 1).unsqueeze(0);      // (1, 6, 2)
+        var patches = module.Patchify(x);
+        Assert.Equal(new long[] { 2, 3, 4 }, patches.shape);
+        var expected = torch.tensor(new float[] { 1, 2, 3, 4, 3, 4, 5, 6, 5, 6, 6, 6 }).view(3, 4);
+        Assert.True(patches[0].Identical(expected));
+        Assert.True(patches[1].Identical(expected * 10));
+    }
 }
