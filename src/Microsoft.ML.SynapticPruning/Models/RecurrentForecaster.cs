@@ -37,7 +37,7 @@ public sealed class RecurrentForecaster : ForecastingModule
         long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSize;
         var layers = Enumerable.Range(0, spec.Layers);
         rnn = nn.ModuleList(spec.Kind == ForecasterKind.Rnn
-            ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSize, numLayers: 1, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true)).ToArray()
             : Array.Empty<RNN>());
         lstm = nn.ModuleList(spec.Kind == ForecasterKind.Lstm
             ? layers.Select(i => nn.LSTM(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
