@@ -40,7 +40,7 @@ public static class GapFiller
                 throw new ArgumentException($"Column '{columnName}' has an infinite value at row {i}{Line(lineNumbers, i)}. Replace it with a finite value or NaN (missing).", nameof(values));
             if (policy == MissingValuePolicy.Error && double.IsNaN(v[i]))
                 throw new ArgumentException(
-                    $"Column '{columnName}' has a missing value (NaN) at row {i}{Line(lineNumbers, i)}. Fill the data, or choose MissingValuePolicy.Interpolate or ForwardFill "
+                    $"Column '{columnName}' has a missing value (NaN) at row {i}{Line(lineNumbers, i)}. Fill the data, or choose MissingValuePolicy.Interpolate or ForwardFill (TimeSeriesPreparationOptions.Policy) "
                     + $"(gaps of at most {maxGap} steps are filled; longer gaps split the series into segments).",
                     nameof(values));
         }

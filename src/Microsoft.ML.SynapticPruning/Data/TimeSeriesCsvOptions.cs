@@ -31,6 +31,8 @@ public sealed class TimeSeriesCsvOptions
     /// <c>yyyy-MM-dd HH:mm:ss</c>, <c>yyyy-MM-dd</c>, <c>dd/MM/yyyy</c>, <c>dd.MM.yyyy</c>, optionally with a time).
     /// When the time column holds dates only and it is followed by a column of times of day
     /// (<c>HH.mm.ss</c> as in Air Quality, <c>HH:mm:ss</c>, <c>HH:mm</c>), the two are combined.
+    /// Timestamps with a zone designator (<c>Z</c>, <c>+02:00</c>) are converted to UTC (<see cref="DateTimeKind.Utc"/>);
+    /// others keep <see cref="DateTimeKind.Unspecified"/>. Month-first dates (<c>MM/dd/yyyy</c>) are not accepted.
     /// </summary>
     public string? TimeColumn { get; set; }
 

@@ -17,8 +17,9 @@ public class BundledDatasetsTests
     // giving 365, 1259, 9357, 34949, 17420 (also stated in each data/*/SOURCE.md).
     // Missing targets counted independently:
     //   air-quality: awk -F';' 'NR>1 && $1!="" && ($3=="-200" || $3=="-200,0")' AirQualityUCI.csv | wc -l  → 1592 + 91 = 1683
-    //   household:   runs of Global_active_power == 0 in a Python scan: 20 runs, 783 h; runs ≥ 2 h: 19 runs, 782 h;
-    //                the single zero hour is 2007-07-15 17:00:00 (file line 5065).
+    //   household:   awk -F, 'NR>1{if($2+0==0){n++} else {if(n>=2){r++;h+=n} else if(n==1){s++; print "single line", NR-1} n=0}}
+    //                     END{if(n>=2){r++;h+=n}; print r, h, s}' household_power_hourly.csv
+    //                → runs ≥ 2 h: 19 runs, 782 h; one single zero hour, on line 5065 (2007-07-15 17:00:00).
     [Theory]
     [InlineData("bitcoin", 365, "close", 0)]
     [InlineData("aapl", 1259, "close", 0)]
@@ -135,20 +136,31 @@ public class BundledDatasetsTests
         Assert.Equal(new[] { new SeriesSegment(0, 17420) }, p.Segments);
     }
 
-    [Fact]
-    public void StudyPreparationOfAirQualityNeverLeavesNaNInsideSegments()
+    [Theory]
+    [InlineData("bitcoin", 0)]
+    [InlineData("aapl", 0)]
+    [InlineData("air-quality", 1683)]
+    [InlineData("household-power", 782)]
+    [InlineData("etth1", 0)]
+    public void StudyPreparationNeverLeavesNaNInsideSegments(string name, int missingTarget)
     {
-        var t = BundledDatasets.Load("air-quality", Root);
-        var p = TimeSeriesPreparation.Prepare(t, "CO(GT)", null, TimeSeriesPreparationOptions.Study());
+        var d = BundledDatasets.Get(name);
+        var t = BundledDatasets.Load(d, Root);
+        var p = TimeSeriesPreparation.Prepare(t, d.TargetColumn, d.RecommendedCovariates, TimeSeriesPreparationOptions.Study());
         var y = p.Target;
-        Assert.True(p.Segments.Count > 1);
+        var covs = d.RecommendedCovariates.Select(p.Covariate).ToArray();
         foreach (var s in p.Segments)
-            for (int r = s.StartRow; r < s.EndRow; r++) Assert.False(double.IsNaN(y[r]));
+            for (int r = s.StartRow; r < s.EndRow; r++)
+            {
+                Assert.False(double.IsNaN(y[r]));
+                Assert.All(covs, c => Assert.False(double.IsNaN(c[r])));
+            }
         int inSegments = p.Segments.Sum(s => s.Length);
         int stillMissing = y.Count(double.IsNaN);
-        Assert.Equal(t.RowCount, inSegments + stillMissing);
-        Assert.Equal(1683, p.ImputedTargetCount + stillMissing);
-        _output.WriteLine($"air-quality CO(GT): {p.Segments.Count} segments, longest {p.LongestSegment}, imputed {p.ImputedTargetCount}, unfilled {stillMissing}");
+        Assert.True(inSegments + stillMissing <= t.RowCount);
+        Assert.Equal(missingTarget, p.ImputedTargetCount + stillMissing);
+        _output.WriteLine($"{name}: {p.Segments.Count} segments, longest {p.LongestSegment}, rows in segments {inSegments}, "
+            + $"imputed targets {p.ImputedTargetCount}, unfilled targets {stillMissing}");
     }
 
     [Fact]
