@@ -203,4 +203,45 @@ public class TimeSeriesCsvReaderTests
         var ex = Assert.Throws<TimeSeriesDataException>(() => TimeSeriesCsvReader.Read(f.Path, new TimeSeriesCsvOptions { SkipBlankLines = false }));
         Assert.Contains("line 2", ex.Message);
     }
+
+    [Fact]
+    public void DateAndTimeColumnsAreCombinedUnlessDisabled()
+    {
+        using var f = new TempCsv("Date;Time;v\n10/03/2004;23.00.00;1\n11/03/2004;00.00.00;2\n11/03/2004;01.00.00;3\n");
+        var t = TimeSeriesCsvReader.Read(f.Path);
+        Assert.Equal(new DateTime(2004, 3, 11, 1, 0, 0), t.Timestamps![2]);
+        Assert.Equal(new[] { "v" }, t.ColumnNames);
+
+        // Without combining, the date-only column repeats: the duplicate on line 4 is reported.
+        var ex = Assert.Throws<TimeSeriesDataException>(() => TimeSeriesCsvReader.Read(f.Path, new TimeSeriesCsvOptions { TimeOfDayColumn = "" }));
+        Assert.Contains("line 4", ex.Message);
+    }
+
+    [Fact]
+    public void UnknownTimeColumnListsColumns()
+    {
+        using var f = new TempCsv("date,a\n2020-01-01,1\n");
+        var ex = Assert.Throws<ArgumentException>(() => TimeSeriesCsvReader.Read(f.Path, new TimeSeriesCsvOptions { TimeColumn = "time" }));
+        Assert.Contains("'date'", ex.Message);
+        Assert.Contains("'a'", ex.Message);
+    }
+
+    [Fact]
+    public void DotDecimalUnderCommaOptionGivesHint()
+    {
+        using var f = new TempCsv("date;a\n2020-01-01;1,5\n2020-01-02;2.5\n");
+        var ex = Assert.Throws<TimeSeriesDataException>(() => TimeSeriesCsvReader.Read(f.Path, new TimeSeriesCsvOptions { DecimalSeparator = ',' }));
+        Assert.Contains("line 3", ex.Message);
+        Assert.Contains("--decimal .", ex.Message);
+    }
+
+    [Fact]
+    public void MissingCodesApplyToEveryNumericColumnOnly()
+    {
+        using var f = new TempCsv("date,a,b\n2020-01-01,-999,1\n2020-01-02,2,-999\n2020-01-03,-999.5,3\n");
+        var t = TimeSeriesCsvReader.Read(f.Path, new TimeSeriesCsvOptions { MissingValueCodes = [-999] });
+        Assert.Equal(1, t.MissingCount("a"));
+        Assert.Equal(1, t.MissingCount("b"));
+        Assert.Equal(-999.5, t.Column("a")[2]);
+    }
 }
