@@ -6,7 +6,7 @@ namespace Microsoft.ML.SynapticPruning.Evaluation.Statistics;
 /// CDF(t) = 1 − ½ I_{ν/(ν + t²)}(ν/2, ½) for t ≥ 0 and CDF(t) = ½ I_{ν/(ν + t²)}(ν/2, ½) for t &lt; 0.</para>
 /// <para>The quantile solves CDF(t) = p by bisection on t to machine precision (after bracketing by doubling), so its
 /// accuracy is that of the CDF, about 1e-14 relative. The critical value of a two-sided (1 − α) interval is the
-/// quantile at 1 − α/2, e.g. t_{0.975, 10} = 2.2281388519649385.</para>
+/// quantile at 1 − α/2, e.g. t_{0.975, 10} = 2.2281388519862747.</para>
 /// </remarks>
 public static class StudentTDistribution
 {
@@ -54,7 +54,7 @@ public static class StudentTDistribution
 
     /// <summary>
     /// The critical value c with P(|T| ≤ c) = <paramref name="confidence"/>, i.e. the (1 + confidence)/2 quantile
-    /// (2.2281388519649385 for confidence 0.95 and ν = 10).
+    /// (2.2281388519862747 for confidence 0.95 and ν = 10).
     /// </summary>
     /// <param name="confidence">Two-sided coverage in (0, 1); default 0.95.</param>
     /// <param name="degreesOfFreedom">ν &gt; 0.</param>
