@@ -22,7 +22,8 @@ namespace Microsoft.ML.SynapticPruning.Evaluation.Statistics;
 /// <item>Nemenyi line: CD and the pairs with |ΔR̄| ≥ CD (or that k/α are outside the table).</item>
 /// <item>One line per pair: "significantly different" if the Holm-adjusted Wilcoxon p &lt; α, else "not significantly
 /// different"; the direction is the arm with the lower average rank, stated only when the median of the per-block
-/// differences does not point the other way (otherwise "direction unclear").</item>
+/// differences does not point the other way (otherwise "direction unclear"). A significant pair reads "X better";
+/// a non-significant one only "observed direction favours X".</item>
 /// <item>With a reference arm: its percent change against each other arm (median, mean with t-interval, "up to" max).</item>
 /// </list>
 /// </remarks>
@@ -173,7 +174,7 @@ public static class RegularizerComparison
         foreach (PairwiseComparison p in pairs)
         {
             string direction = p.Better is not null
-                ? $"{p.Better} better"
+                ? (p.Significant ? $"{p.Better} better" : $"observed direction favours {p.Better}")
                 : p.AverageRankA == p.AverageRankB ? "equal average ranks" : "direction unclear (average rank and median difference disagree)";
             string status = p.Significant
                 ? string.Format(c, "significantly different (Holm-adjusted Wilcoxon p = {0:G4} < {1})", p.HolmAdjustedPValue, alpha)

@@ -13,6 +13,10 @@ namespace Microsoft.ML.SynapticPruning.Evaluation.Statistics;
 /// z = (W⁺ − μ − cc)/σ with cc = ½·sign(W⁺ − μ) when <c>continuityCorrection</c> is true and 0 otherwise,
 /// p = min(1, 2·(1 − Φ(|z|))). The default is <b>no</b> continuity correction, which is scipy's default
 /// (<c>scipy.stats.wilcoxon(..., correction=False)</c>).</para>
+/// <para>Method choice follows the project's decision: exact whenever n ≤ 50 after dropping zeros and there are no
+/// ties. Depending on its version, scipy's <c>method='auto'</c> may instead fall back to the normal approximation when
+/// zero differences are present, so p-values can differ from scipy's default in that case only. Ties are exact floating-point equality of
+/// |dᵢ| (as in scipy): differences such as 0.71 − 0.66 and 0.90 − 0.85 need not be equal in binary floating point.</para>
 /// <para>With n = 0 (all differences zero) the test reports W⁺ = W⁻ = 0, p = 1, method "exact".</para>
 /// </remarks>
 public static class WilcoxonSignedRankTest
