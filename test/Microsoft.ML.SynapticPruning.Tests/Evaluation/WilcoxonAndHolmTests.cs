@@ -32,6 +32,16 @@ public class WilcoxonAndHolmTests
     }
 
     [Fact]
+    public void BalancedSignsGiveExactPOne()
+    {
+        // d = [1, 2, −3]: W+ = 1 + 2 = 3, W− = 3; P(W ≤ 3) = 5/8 → 2·5/8 = 1.25, capped at 1.
+        WilcoxonResult r = WilcoxonSignedRankTest.Compute(new[] { 1.0, 2, -3 });
+        Assert.Equal(3, r.WPlus);
+        Assert.Equal(3, r.WMinus);
+        Assert.Equal(1, r.PValue);
+    }
+
+    [Fact]
     public void ExactDistributionCountsSubsetSums()
     {
         // Subsets of {1, 2, 3}: sums 0,1,2,3,3,4,5,6 → cumulative [1,2,3,5,6,7,8]/8.
