@@ -82,19 +82,8 @@ public static class SparseTensorCodec
         }
         else
         {
-            kept = 0;
-            int cursor = 0;
-            for (int i = 0; i < count; i++)
-            {
-                if (!mask[i])
-                    continue;
-                kept++;
-                entries += 1 + (i - cursor) / EscapeSkip;
-                cursor = i + 1;
-            }
-            long bitmapBytes = (n + 7) / 8;
-            long deltaBytes = 8 + 2 * entries;
-            encoding = bitmapBytes <= deltaBytes ? SparseTensorEncoding.Bitmap : SparseTensorEncoding.DeltaIndices;
+            (kept, entries) = CountKeptAndIndexEntries(mask);
+            encoding = Choose(n, entries);
         }
 
         long indexBytes = encoding switch
@@ -320,16 +309,28 @@ public static class SparseTensorCodec
     {
         if (mask is null)
             return SparseTensorEncoding.Dense;
+        return Choose(mask.Length, CountKeptAndIndexEntries(mask).Entries);
+    }
+
+    // Ties go to the bitmap: it is faster to decode.
+    private static SparseTensorEncoding Choose(long n, long deltaEntries)
+        => (n + 7) / 8 <= 8 + 2 * deltaEntries ? SparseTensorEncoding.Bitmap : SparseTensorEncoding.DeltaIndices;
+
+    /// <summary>Survivors, and uint16 entries needed to delta-code them (one per survivor plus one per escape).</summary>
+    private static (int Kept, long Entries) CountKeptAndIndexEntries(bool[] mask)
+    {
+        int kept = 0;
         long entries = 0;
         int cursor = 0;
         for (int i = 0; i < mask.Length; i++)
         {
             if (!mask[i])
                 continue;
+            kept++;
             entries += 1 + (i - cursor) / EscapeSkip;
             cursor = i + 1;
         }
-        return (mask.LongLength + 7) / 8 <= 8 + 2 * entries ? SparseTensorEncoding.Bitmap : SparseTensorEncoding.DeltaIndices;
+        return (kept, entries);
     }
 
     private static int HeaderSize(int rank) => FixedHeaderSize + 4 * rank;

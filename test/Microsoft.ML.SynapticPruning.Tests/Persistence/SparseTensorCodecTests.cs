@@ -80,6 +80,7 @@ public sealed class SparseTensorCodecTests
         int bitmap = N / 8, delta = 8 + 2 * kept;
         var expectedKind = bitmap <= delta ? SparseTensorEncoding.Bitmap : SparseTensorEncoding.DeltaIndices;
         Assert.Equal(expectedKind, decoded.Encoding);
+        Assert.Equal(expectedKind, SparseTensorCodec.ChooseEncoding(mask));
         Assert.Equal(Header(2) + Math.Min(bitmap, delta) + 4 * kept, bytes.Length);
     }
 

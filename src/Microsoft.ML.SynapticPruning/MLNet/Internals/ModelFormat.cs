@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Microsoft.ML.SynapticPruning.MLNet.Internals;
 
 /// <summary>
@@ -96,10 +94,5 @@ internal sealed class ModelFormat
 
     /// <inheritdoc/>
     public override string ToString()
-    {
-        var sb = new StringBuilder();
-        sb.Append(LoaderSignature).Append(" (").Append(ModelSignature).Append(", writes v").Append(VerWrittenCur)
-          .Append(", reads v").Append(VerWeCanReadBack).Append("..v").Append(VerWrittenCur).Append(')');
-        return sb.ToString();
-    }
+        => $"{LoaderSignature} ({ModelSignature}, writes v{VerWrittenCur}, reads v{VerWeCanReadBack}..v{VerWrittenCur})";
 }

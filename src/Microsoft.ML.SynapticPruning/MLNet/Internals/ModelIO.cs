@@ -21,6 +21,32 @@ namespace Microsoft.ML.SynapticPruning.MLNet.Internals;
 /// Directory.Packages.props for that reason. See docs/persistence.md.
 /// </para>
 /// </remarks>
+/// <example>
+/// A persisted transformer (see test/…/MLNetInternals/ScaleColumnTransformer.cs for a complete one):
+/// <code>
+/// [assembly: LoadableClass(typeof(MyTransformer), null, typeof(SignatureLoadModel), "My transformer", MyTransformer.LoaderSignature)]
+///
+/// internal const string LoaderSignature = "SPMyTransformer";          // ≤ 24 ASCII chars, never change it
+/// internal static readonly ModelFormat Format = new(
+///     modelSignature: "SPMYXFRM", verWrittenCur: 1, verReadableCur: 1, verWeCanReadBack: 1,
+///     loaderSignature: LoaderSignature, loaderType: typeof(MyTransformer));
+///
+/// protected override void SaveModel(ModelSaveContext ctx)            // RowToRowTransformerBase override
+/// {
+///     var w = ModelIO.BeginSave(ctx, Format);
+///     w.WriteString(InputColumn);
+///     w.WriteBlob("Payload.bin", payload.ToArray());                  // ModelPayload bytes
+/// }
+///
+/// private static MyTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+/// {
+///     var r = ModelIO.BeginLoad(ctx, Format);
+///     string input = r.ReadString();
+///     var payload = ModelPayload.FromBytes(r.ReadBlob("Payload.bin"));
+///     ...
+/// }
+/// </code>
+/// </example>
 internal static class ModelIO
 {
     /// <summary>
