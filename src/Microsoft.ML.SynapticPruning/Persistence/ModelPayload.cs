@@ -229,7 +229,6 @@ public sealed class ModelPayload
     /// <summary>Reads exact byte counts and never allocates more than the stream can still deliver.</summary>
     private readonly struct BoundedReader
     {
-        private const int Chunk = 1 << 20;
         private readonly Stream _stream;
 
         public BoundedReader(Stream stream) => _stream = stream;
@@ -243,28 +242,9 @@ public sealed class ModelPayload
         }
 
         public byte[] ReadBytes(long length, string where)
-        {
-            if (_stream.CanSeek && length > _stream.Length - _stream.Position)
-                throw new InvalidDataException($"The model payload is damaged: {where} declares {length} bytes but only {_stream.Length - _stream.Position} remain.");
-            if (length <= Chunk)
-            {
-                var small = new byte[length];
-                ReadExactly(small, where);
-                return small;
-            }
-            // Unknown remaining length: grow in chunks so a corrupt length cannot force a huge allocation.
-            using var ms = new MemoryStream();
-            var buffer = new byte[Chunk];
-            long left = length;
-            while (left > 0)
-            {
-                int want = (int)Math.Min(Chunk, left);
-                ReadExactly(buffer.AsSpan(0, want), where);
-                ms.Write(buffer, 0, want);
-                left -= want;
-            }
-            return ms.ToArray();
-        }
+            => BoundedStreamReader.ReadExactly(_stream, length, remaining => remaining is long r
+                ? new InvalidDataException($"The model payload is damaged: {where} declares {length} bytes but only {r} remain.")
+                : Truncated(where));
 
         public bool HasMore()
         {

@@ -95,7 +95,13 @@ public sealed class MlNetInternalsTripwireTests
         var rowMapper = RequireType(Data, "Microsoft.ML.Data.IRowMapper");
         RequireMethod(baseType, "SaveModel", typeof(ModelSaveContext));
         RequireMethod(baseType, "MakeRowMapper", typeof(DataViewSchema));
-        Assert.True(baseType.GetNestedType("MapperBase", All) is not null, $"{Advice}: RowToRowTransformerBase.MapperBase is missing.");
+        var mapperBase = baseType.GetNestedType("MapperBase", All)
+            ?? throw new Xunit.Sdk.XunitException($"{Advice}: RowToRowTransformerBase.MapperBase is missing.");
+        RequireMethod(mapperBase, "GetOutputColumnsCore");
+        RequireMethod(mapperBase, "MakeGetter", typeof(DataViewRow), typeof(int), typeof(Func<int, bool>), typeof(Action).MakeByRefType());
+        RequireMethod(mapperBase, "GetDependenciesCore", typeof(Func<int, bool>));
+        RequireMethod(mapperBase, "SaveModel", typeof(ModelSaveContext));
+        RequireField(baseType, "Host", typeof(Microsoft.ML.Runtime.IHost));
         Assert.True(rowMapper.IsInterface, $"{Advice}: IRowMapper is no longer an interface.");
     }
 

@@ -75,10 +75,8 @@ internal sealed class ModelPartReader
             long n = r.ReadInt64();
             if (n < 0 || n > maxLength || n > Array.MaxLength)
                 throw Corrupt($"binary stream '{name}' declares {n} bytes (allowed: 0..{Math.Min(maxLength, Array.MaxLength)})");
-            byte[] bytes = r.ReadBytes((int)n);
-            if (bytes.Length != n)
-                throw Corrupt($"binary stream '{name}' is truncated: {bytes.Length} of {n} bytes");
-            result = bytes;
+            result = Persistence.BoundedStreamReader.ReadExactly(r.BaseStream, n,
+                _ => Corrupt($"binary stream '{name}' is shorter than its declared {n} bytes"));
         }));
         if (!found || result is null)
             throw Corrupt($"binary stream '{name}' is missing");
