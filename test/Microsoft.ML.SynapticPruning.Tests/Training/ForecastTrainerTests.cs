@@ -3,6 +3,7 @@ using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
 using Xunit;
+using Xunit.Abstractions;
 using static Microsoft.ML.SynapticPruning.Tests.Training.TrainingTestData;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Training;
@@ -11,6 +12,9 @@ namespace Microsoft.ML.SynapticPruning.Tests.Training;
 public class ForecastTrainerTests
 {
     private static readonly ForecastTrainer Trainer = new();
+    private readonly ITestOutputHelper _output;
+
+    public ForecastTrainerTests(ITestOutputHelper output) => _output = output;
 
     private static float[] ParameterValues(ForecastingModule module)
         => module.parameters().SelectMany(p => p.detach().contiguous().data<float>().ToArray()).ToArray();
@@ -45,6 +49,7 @@ public class ForecastTrainerTests
             for (int h = 0; h < horizon; h++) naive += Math.Abs(series[first + k + lookback + h] - last);
         }
         naive /= count * horizon;
+        _output.WriteLine($"H={horizon}: MAE {mae:F4}, naive {naive:F4}, epochs {model.EpochsRun}, best {model.BestEpoch}, sparsity {model.PruningSummary?.GlobalSparsity:F3}, {model.TrainSeconds:F2} s");
         Assert.True(mae < 0.75 * naive, $"H={horizon}: model MAE {mae:F4} vs naive {naive:F4}");
         Assert.NotNull(model.PruningSummary);
         Assert.True(model.PruningSummary!.GlobalSparsity >= 0.3 - 1e-9, $"sparsity {model.PruningSummary.GlobalSparsity}");
@@ -94,6 +99,24 @@ public class ForecastTrainerTests
     }
 
     [Fact]
+    public void StepBasedScheduleReplacesTheCubicOne()
+    {
+        const int lookback = 8, horizon = 1, windows = 64;
+        var train = TimeSeriesData.Univariate(NoisySine(windows + lookback + horizon - 1));
+        var options = new TrainingOptions
+        {
+            MaxEpochs = 4, BatchSize = 16, ValidationFraction = 0, Seed = 1, ShuffleTrainingWindows = false,
+            PruningSchedule = new PolynomialDecaySchedule(0.1, 0.5, beginStep: 3, endStep: 12, frequency: 3),
+        };
+        using var model = Trainer.Fit(() => new TestMlpForecaster(Spec(lookback, horizon, hidden: 8)), train, null, options);
+        var history = model.PruningSummary!.History;
+        Assert.Equal(new long[] { 3, 6, 9, 12 }, history.Select(h => h.Step).ToArray());
+        Assert.Equal(0.1, history[0].TargetSparsity, 12);
+        Assert.Equal(0.5 + (0.1 - 0.5) * Math.Pow(1 - 3.0 / 9.0, 3), history[1].TargetSparsity, 12);
+        Assert.Equal(0.5, model.PruningSummary.GlobalSparsity, 2);
+    }
+
+    [Fact]
     public void EarlyStoppingRestoresTheBestCheckpointIncludingMasks()
     {
         const int lookback = 12, horizon = 1;
@@ -114,6 +137,7 @@ public class ForecastTrainerTests
         });
         using var model = Trainer.Fit(() => module = new TestLstmForecaster(Spec(lookback, horizon)), train, null, options, progress);
 
+        foreach (var h in model.History) _output.WriteLine(h.ToString());
         Assert.True(model.StoppedEarly);
         Assert.True(model.EpochsRun < 12);
         var eligible = model.History.Where(h => h.GlobalSparsity > 0).ToList();
@@ -180,7 +204,7 @@ public class ForecastTrainerTests
         var options = new TrainingOptions
         {
             MaxEpochs = 4, BatchSize = 64, Seed = 1, Regularization = Regularization.Dropout, Patience = 10,
-            ConstantLearningRateEpochs = 2, LearningRateGamma = 0.5, CalibrationFraction = 0.3,
+            ConstantLearningRateEpochs = 2, LearningRateGamma = 0.5, CalibrationFraction = 0.3, GradientClipNorm = 1.0,
         };
         using var model = Trainer.Fit(() => new TestLstmForecaster(Spec(20, 2, dropout: 0.3)), train, validation, options);
         Assert.Null(model.PruningSummary);
