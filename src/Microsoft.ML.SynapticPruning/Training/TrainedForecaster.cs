@@ -156,7 +156,7 @@ public sealed class TrainedForecaster : IDisposable
             generator.manual_seed(SeedMixer.Mix(baseSeed, firstRowIndex + j));
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            var x = torch.tensor(buffer, new long[] { 1, Lookback, InputChannels }).expand(samples, Lookback, InputChannels);
+            var x = torch.tensor(buffer, new long[] { 1, Lookback, InputChannels }).expand(samples, Lookback, InputChannels).contiguous();
             var y = Module.Forward(x, context).mean(new long[] { 0 }, keepdim: true).contiguous();
             ReadOutput(y, destination.Slice(j * outSize, outSize));
         }

@@ -230,12 +230,31 @@ public class ForecastTrainerTests
     }
 
     [Fact]
-    public void ThreadCountIsRestoredAfterTheFit()
+    public void ThreadCountIsSetForTheFitAndRestoredAfterwards()
     {
         int before = torch.get_num_threads();
-        using var model = Trainer.Fit(() => new TestMlpForecaster(Spec(8, 1)), TimeSeriesData.Univariate(NoisySine(100)), null,
-            new TrainingOptions { MaxEpochs = 1, Threads = before == 1 ? 2 : 1, Regularization = Regularization.None });
-        Assert.Equal(before, torch.get_num_threads());
+        int requested = before == 1 ? 2 : 1, during = 0;
+        using (Trainer.Fit(() => new TestMlpForecaster(Spec(8, 1)), TimeSeriesData.Univariate(NoisySine(100)), null,
+            new TrainingOptions { MaxEpochs = 1, Threads = requested, Regularization = Regularization.None },
+            new SyncProgress(_ => during = torch.get_num_threads())))
+        {
+            Assert.Equal(requested, during);
+            Assert.Equal(before, torch.get_num_threads());
+        }
+
+        // Default: a small model (< 200k parameters) trains on one thread.
+        torch.set_num_threads(2);
+        try
+        {
+            using var small = Trainer.Fit(() => new TestMlpForecaster(Spec(8, 1)), TimeSeriesData.Univariate(NoisySine(100)), null,
+                new TrainingOptions { MaxEpochs = 1, Regularization = Regularization.None }, new SyncProgress(_ => during = torch.get_num_threads()));
+            Assert.Equal(1, during);
+            Assert.Equal(2, torch.get_num_threads());
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
     }
 
     [Fact]
