@@ -3,7 +3,8 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <summary>The sparsity a pruned model actually has, its mask-update history and its masks (plain data, no tensors).</summary>
 public sealed class PruningSummary
 {
-    internal PruningSummary(double globalSparsity, long totalPrunable, long pruned, IReadOnlyList<TensorSparsity> perTensor,
+    /// <summary>Creates a summary (normally from <see cref="SynapticPruner.Summarize"/>, or when loading a saved model).</summary>
+    public PruningSummary(double globalSparsity, long totalPrunable, long pruned, IReadOnlyList<TensorSparsity> perTensor,
         IReadOnlyList<SparsityHistoryEntry> history, IReadOnlyDictionary<string, bool[]> masks, string schedule)
     {
         GlobalSparsity = globalSparsity;
