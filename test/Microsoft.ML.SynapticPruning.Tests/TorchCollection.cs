@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests;
 
-/// <summary>Tests that use TorchSharp run one at a time (global seed, 2 shared cores).</summary>
+/// <summary>Tests that use TorchSharp run serially (libtorch's generator and thread count are process-wide).</summary>
 [CollectionDefinition("Torch", DisableParallelization = true)]
 public class TorchCollection
 {

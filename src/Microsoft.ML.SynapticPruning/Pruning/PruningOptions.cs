@@ -1,0 +1,87 @@
+using TorchSharp.Modules;
+
+namespace Microsoft.ML.SynapticPruning.Pruning;
+
+/// <summary>
+/// Settings of synaptic pruning. Defaults are the paper's: 30 % → 70 % global sparsity on a cubic ramp after a 2-epoch
+/// warm-up, masks updated every 5 optimizer steps.
+/// </summary>
+public sealed class PruningOptions
+{
+    /// <summary>Sparsity of the first pruning epoch, in [0, 1). Default 0.30.</summary>
+    public double InitialSparsity { get; set; } = 0.30;
+
+    /// <summary>Sparsity reached at the end of the ramp, in [<see cref="InitialSparsity"/>, 1). Default 0.70.</summary>
+    public double FinalSparsity { get; set; } = 0.70;
+
+    /// <summary>Epochs trained dense before the first mask update. Default 2.</summary>
+    public int WarmupEpochs { get; set; } = 2;
+
+    /// <summary>
+    /// Masks are updated every this many optimizer steps, counted globally from the start of training and never reset at
+    /// epoch boundaries. Default 5.
+    /// </summary>
+    public int UpdateInterval { get; set; } = 5;
+
+    /// <summary>Ramp shape. Default <see cref="SparsityCurve.Paper"/>.</summary>
+    public SparsityCurve Curve { get; set; } = SparsityCurve.Paper;
+
+    /// <summary>Epoch-to-progress convention. Default <see cref="ProgressConvention.LastEpochReachesFinal"/>.</summary>
+    public ProgressConvention Convention { get; set; } = ProgressConvention.LastEpochReachesFinal;
+
+    /// <summary>
+    /// Also prune the 1-dimensional gains (<c>weight</c>) of LayerNorm, GroupNorm and BatchNorm/InstanceNorm modules.
+    /// Default false. Ignored when <see cref="Selector"/> is set.
+    /// </summary>
+    public bool IncludeNormGains { get; set; }
+
+    /// <summary>
+    /// Zero the gradients of pruned weights after every backward pass and their Adam/AdamW moments whenever masks
+    /// change, so that pruned weights do not count in gradient clipping and carry no momentum. Default true.
+    /// </summary>
+    public bool ZeroPrunedGradientsAndOptimizerState { get; set; } = true;
+
+    /// <summary>
+    /// Explicit choice of the prunable parameters: called with each parameter's full name and the parameter; returns
+    /// true to prune it. Overrides the default rule (every parameter with ≥ 2 dimensions whose name's last segment
+    /// contains "weight", except positional embeddings named "pos_embed"; never biases). Null = default rule.
+    /// </summary>
+    public Func<string, Parameter, bool>? Selector { get; set; }
+
+    /// <summary>Creates the epoch-based cubic schedule these options describe for <paramref name="maxEpochs"/> epochs.</summary>
+    public CubicSparsitySchedule CreateSchedule(int maxEpochs)
+    {
+        Validate(maxEpochs);
+        return new CubicSparsitySchedule(InitialSparsity, FinalSparsity, WarmupEpochs, maxEpochs, Curve, Convention);
+    }
+
+    /// <summary>Checks the options that do not depend on the training length.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
+    public void Validate()
+    {
+        SparsitySchedule.ValidateSparsityPair(InitialSparsity, FinalSparsity, nameof(InitialSparsity), nameof(FinalSparsity));
+        if (WarmupEpochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, $"WarmupEpochs must be 0 or more (got {WarmupEpochs}).");
+        if (UpdateInterval < 1)
+            throw new ArgumentOutOfRangeException(nameof(UpdateInterval), UpdateInterval, $"UpdateInterval must be at least 1 optimizer step (got {UpdateInterval}).");
+        if (Curve is null)
+            throw new ArgumentNullException(nameof(Curve), "Curve must be set; use SparsityCurve.Paper or SparsityCurve.ZhuGupta.");
+        if (!Enum.IsDefined(Convention))
+            throw new ArgumentOutOfRangeException(nameof(Convention), Convention, "Unknown ProgressConvention.");
+    }
+
+    /// <summary>Checks the options for a training run of <paramref name="maxEpochs"/> epochs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the warm-up leaves no epoch to prune in.</exception>
+    public void Validate(int maxEpochs)
+    {
+        Validate();
+        if (maxEpochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxEpochs), maxEpochs, $"MaxEpochs must be at least 1 (got {maxEpochs}).");
+        if (WarmupEpochs >= maxEpochs)
+            throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs,
+                $"WarmupEpochs ({WarmupEpochs}) must be less than MaxEpochs ({maxEpochs}), otherwise pruning never starts. Lower WarmupEpochs or raise MaxEpochs.");
+    }
+
+    /// <summary>A shallow copy (the selector delegate is shared).</summary>
+    public PruningOptions Clone() => (PruningOptions)MemberwiseClone();
+}

@@ -1,0 +1,406 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.Pruning;
+
+/// <summary>
+/// Synaptic pruning (Vos et al., arXiv 2508.09330) for any TorchSharp module: one binary mask per prunable weight tensor,
+/// importance |w| ranked globally across all prunable tensors, target sparsity from a <see cref="SparsitySchedule"/>,
+/// masks that only ever go from kept to pruned.
+/// </summary>
+/// <remarks>
+/// <para>Step order in a training loop:</para>
+/// <code>
+/// optimizer.zero_grad(); loss = criterion(module.forward(x), y); loss.backward();
+/// pruner.AfterBackward(epoch, globalStep);   // mask update every UpdateInterval steps + gradient masking
+/// optimizer.step();
+/// pruner.AfterOptimizerStep();               // pruned weights back to exactly 0
+/// </code>
+/// <para>
+/// A mask update to target s prunes exactly round(s·N) − (already pruned) of the currently active weights with the
+/// smallest |w| (N = number of prunable weights), ties broken by position in parameter order, so global sparsity equals
+/// the target after every update. Everything is vectorized (one <c>kthvalue</c> over the concatenated magnitudes).
+/// Not thread-safe: use one pruner per training loop.
+/// </para>
+/// </remarks>
+public sealed class SynapticPruner : IDisposable
+{
+    private readonly SparsitySchedule _schedule;
+    private readonly PruningOptions _options;
+    private readonly PrunableTensor[] _tensors;
+    private readonly long[] _sizes;
+    private readonly long _total;
+    private readonly List<SparsityHistoryEntry> _history = new();
+    private long _prunedTotal;
+    private optim.Optimizer? _optimizer;
+    private int[]? _optimizerIndex;
+    private bool _disposed;
+
+    /// <summary>Creates a pruner for <paramref name="module"/>; all masks start as "kept".</summary>
+    /// <param name="module">Any TorchSharp module; its prunable parameters are chosen by <see cref="PrunableParameterSelection"/>.</param>
+    /// <param name="schedule">Target sparsity over training.</param>
+    /// <param name="options">Pruning settings (update interval, gradient/optimizer masking, parameter selection).</param>
+    /// <exception cref="ArgumentException">Invalid options, or the module has no prunable parameter.</exception>
+    public SynapticPruner(nn.Module module, SparsitySchedule schedule, PruningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _schedule = schedule;
+        _options = options.Clone();
+
+        var selected = PrunableParameterSelection.Select(module, _options);
+        if (selected.Count == 0)
+            throw new ArgumentException(
+                "The module has no prunable parameter (none has ≥ 2 dimensions and 'weight' in its name, or the Selector chose none). Check PruningOptions.Selector.",
+                nameof(module));
+
+        _tensors = new PrunableTensor[selected.Count];
+        _sizes = new long[selected.Count];
+        using (torch.no_grad())
+        {
+            for (int i = 0; i < selected.Count; i++)
+            {
+                var (name, parameter) = selected[i];
+                var keep = torch.ones(parameter.shape, dtype: ScalarType.Bool, device: parameter.device).DetachFromDisposeScope();
+                var pruned = torch.zeros(parameter.shape, dtype: ScalarType.Bool, device: parameter.device).DetachFromDisposeScope();
+                _tensors[i] = new PrunableTensor(name, parameter, keep, pruned);
+                _sizes[i] = _tensors[i].NumberOfElements;
+                _total += _sizes[i];
+            }
+        }
+    }
+
+    /// <summary>The prunable tensors and their masks, in parameter order.</summary>
+    public IReadOnlyList<PrunableTensor> Tensors => _tensors;
+
+    /// <summary>The schedule in use.</summary>
+    public SparsitySchedule Schedule => _schedule;
+
+    /// <summary>Total number of prunable weights.</summary>
+    public long TotalPrunable => _total;
+
+    /// <summary>Number of pruned weights.</summary>
+    public long PrunedCount => _prunedTotal;
+
+    /// <summary>Pruned / prunable weights over all prunable tensors.</summary>
+    public double GlobalSparsity => _total == 0 ? 0 : (double)_prunedTotal / _total;
+
+    /// <summary>Every mask update so far (appended on each change).</summary>
+    public IReadOnlyList<SparsityHistoryEntry> History => _history;
+
+    /// <summary>
+    /// Lets the pruner zero the Adam/AdamW moments (<c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>) of pruned
+    /// weights in place whenever masks change (when <see cref="PruningOptions.ZeroPrunedGradientsAndOptimizerState"/> is
+    /// on). Other optimizers are accepted; their state is left alone. Parameters are matched to optimizer slots by
+    /// identity, so the optimizer may hold more parameters than the pruner.
+    /// </summary>
+    public void AttachOptimizer(optim.Optimizer optimizer)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var slots = new Dictionary<IntPtr, int>();
+        int index = 0;
+        foreach (var p in optimizer.parameters())
+            slots.TryAdd(p.Handle, index++);
+        var map = new int[_tensors.Length];
+        for (int i = 0; i < _tensors.Length; i++)
+            map[i] = slots.TryGetValue(_tensors[i].Parameter.Handle, out int slot) ? slot : -1;
+        _optimizer = optimizer;
+        _optimizerIndex = map;
+        if (_prunedTotal > 0) ZeroOptimizerState();
+    }
+
+    /// <summary>
+    /// Call after <c>loss.backward()</c> and before <c>optimizer.step()</c>. When <paramref name="globalStep"/> is an update
+    /// step of the schedule (by default every <see cref="PruningOptions.UpdateInterval"/> steps) and the target for
+    /// (<paramref name="epoch"/>, <paramref name="globalStep"/>) exceeds the current sparsity, prunes the smallest active
+    /// weights globally up to the target, zeroes them and (option on) their optimizer moments. Then (option on) zeroes
+    /// the gradients of all pruned weights.
+    /// </summary>
+    /// <param name="epoch">0-based epoch.</param>
+    /// <param name="globalStep">1-based optimizer step counted from the start of training, never reset at epoch boundaries.</param>
+    /// <returns>True when the masks changed.</returns>
+    public bool AfterBackward(int epoch, long globalStep)
+    {
+        ThrowIfDisposed();
+        bool changed = false;
+        if (_schedule.IsUpdateStep(globalStep, _options.UpdateInterval))
+        {
+            double target = _schedule.TargetSparsity(epoch, globalStep);
+            if (target > 0) changed = UpdateMasks(target, epoch, globalStep);
+        }
+        if (_options.ZeroPrunedGradientsAndOptimizerState) MaskGradients();
+        return changed;
+    }
+
+    /// <summary>Call after <c>optimizer.step()</c>: sets every pruned weight back to exactly +0.</summary>
+    public void AfterOptimizerStep()
+    {
+        ThrowIfDisposed();
+        ApplyMasks();
+    }
+
+    /// <summary>The target sparsity the schedule gives for (<paramref name="epoch"/>, <paramref name="globalStep"/>).</summary>
+    public double TargetSparsity(int epoch, long globalStep) => _schedule.TargetSparsity(epoch, globalStep);
+
+    /// <summary>
+    /// One-shot global magnitude pruning up to <paramref name="sparsity"/> (never un-prunes). Recorded in the history with
+    /// epoch and step −1.
+    /// </summary>
+    /// <returns>True when the masks changed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> outside [0, 1).</exception>
+    public bool PruneTo(double sparsity)
+    {
+        ThrowIfDisposed();
+        if (!(sparsity >= 0 && sparsity < 1))
+            throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, $"Sparsity must be in [0, 1) (got {sparsity}).");
+        return UpdateMasks(sparsity, -1, -1);
+    }
+
+    /// <summary>Sparsity of every prunable tensor.</summary>
+    public IReadOnlyList<TensorSparsity> PerTensorSparsity()
+    {
+        var list = new TensorSparsity[_tensors.Length];
+        for (int i = 0; i < _tensors.Length; i++)
+            list[i] = new TensorSparsity(_tensors[i].Name, _tensors[i].NumberOfElements, _tensors[i].PrunedCount);
+        return list;
+    }
+
+    /// <summary>Copies the masks (and the history length) so they can be restored with <see cref="RestoreState"/>.</summary>
+    public PrunerState CaptureState()
+    {
+        ThrowIfDisposed();
+        var names = new string[_tensors.Length];
+        var masks = new bool[_tensors.Length][];
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            names[i] = _tensors[i].Name;
+            masks[i] = ReadMask(_tensors[i]);
+        }
+        return new PrunerState(names, masks, _history.Count);
+    }
+
+    /// <summary>
+    /// Restores masks captured by <see cref="CaptureState"/> from this pruner (or one over the same parameters), zeroes the
+    /// pruned weights and their optimizer moments, and truncates the history to the captured length. Restore the weights
+    /// themselves separately (e.g. from a state-dict copy).
+    /// </summary>
+    /// <exception cref="ArgumentException">The state does not match this pruner's tensors.</exception>
+    public void RestoreState(PrunerState state)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Names.Count != _tensors.Length)
+            throw new ArgumentException($"The state holds {state.Names.Count} masks but the pruner has {_tensors.Length} prunable tensors.", nameof(state));
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            if (state.Names[i] != _tensors[i].Name)
+                throw new ArgumentException($"Mask {i} of the state is for '{state.Names[i]}' but the pruner's tensor {i} is '{_tensors[i].Name}'.", nameof(state));
+            if (state.MaskView(i).LongLength != _tensors[i].NumberOfElements)
+                throw new ArgumentException($"Mask '{state.Names[i]}' has {state.MaskView(i).LongLength} entries; the parameter has {_tensors[i].NumberOfElements}.", nameof(state));
+        }
+        for (int i = 0; i < _tensors.Length; i++) WriteMask(_tensors[i], state.MaskView(i));
+        RecountAndApply();
+        if (state.HistoryCount < _history.Count) _history.RemoveRange(state.HistoryCount, _history.Count - state.HistoryCount);
+    }
+
+    /// <summary>The masks by parameter name (true = kept), flattened row-major; copies.</summary>
+    public IReadOnlyDictionary<string, bool[]> ExportMasks()
+    {
+        ThrowIfDisposed();
+        var result = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        foreach (var t in _tensors) result[t.Name] = ReadMask(t);
+        return result;
+    }
+
+    /// <summary>
+    /// Replaces the masks with <paramref name="masks"/> (by parameter name, true = kept, flattened row-major; every prunable
+    /// tensor must be present) and zeroes the pruned weights. The history is not changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is missing or unknown, or a mask has the wrong length.</exception>
+    public void ImportMasks(IReadOnlyDictionary<string, bool[]> masks)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(masks);
+        var known = new HashSet<string>(_tensors.Select(t => t.Name), StringComparer.Ordinal);
+        foreach (var name in masks.Keys)
+        {
+            if (!known.Contains(name))
+                throw new ArgumentException($"Mask '{name}' does not match any prunable parameter. Prunable parameters: {string.Join(", ", known)}.", nameof(masks));
+        }
+        foreach (var t in _tensors)
+        {
+            if (!masks.TryGetValue(t.Name, out var mask) || mask is null)
+                throw new ArgumentException($"No mask for prunable parameter '{t.Name}'.", nameof(masks));
+            if (mask.LongLength != t.NumberOfElements)
+                throw new ArgumentException(
+                    $"Mask '{t.Name}' has {mask.LongLength} entries but the parameter has shape [{string.Join(", ", t.Shape)}] ({t.NumberOfElements} entries).", nameof(masks));
+        }
+        foreach (var t in _tensors) WriteMask(t, masks[t.Name]);
+        RecountAndApply();
+    }
+
+    /// <summary>A plain-data summary of the current sparsity, history and masks.</summary>
+    public PruningSummary Summarize()
+        => new(GlobalSparsity, _total, _prunedTotal, PerTensorSparsity(), _history.ToArray(), ExportMasks(), _schedule.ToString() ?? string.Empty);
+
+    /// <summary>Releases the mask tensors (not the module or the optimizer).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var t in _tensors)
+        {
+            t.Mask.Dispose();
+            t.PrunedMask.Dispose();
+        }
+        _optimizer = null;
+    }
+
+    private bool UpdateMasks(double target, int epoch, long step)
+    {
+        long goal = (long)Math.Round(target * _total, MidpointRounding.AwayFromZero);
+        long need = Math.Min(goal - _prunedTotal, _total - _prunedTotal);
+        if (need <= 0) return false;
+
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            var scores = new Tensor[_tensors.Length];
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                var t = _tensors[i];
+                scores[i] = t.Parameter.detach().abs().to_type(ScalarType.Float32)
+                    .masked_fill_(t.PrunedMask, float.PositiveInfinity).flatten();
+            }
+            var all = torch.cat(scores, 0);
+            var (kth, _) = all.kthvalue(need, 0, false);
+            float threshold = kth.item<float>();
+            var select = all.lt(threshold);
+            long below = select.sum().item<long>();
+            long ties = need - below;
+            if (ties > 0)
+            {
+                var tieIndices = all.eq(threshold).nonzero().flatten().narrow(0, 0, ties);
+                select.index_fill_(0, tieIndices, true);
+            }
+            var pieces = select.split(_sizes, 0);
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                var t = _tensors[i];
+                var piece = pieces[i].view(t.Parameter.shape);
+                long count = piece.sum().item<long>();
+                if (count == 0) continue;
+                t.Mask.masked_fill_(piece, false);
+                t.PrunedMask.logical_or_(piece);
+                t.PrunedCount += count;
+                _prunedTotal += count;
+                t.Parameter.masked_fill_(t.PrunedMask, 0);
+            }
+        }
+
+        ZeroOptimizerState();
+        _history.Add(new SparsityHistoryEntry(epoch, step, target, GlobalSparsity, PerTensorSparsity()));
+        return true;
+    }
+
+    private void ApplyMasks()
+    {
+        using (torch.no_grad())
+        {
+            foreach (var t in _tensors)
+            {
+                if (t.PrunedCount > 0) t.Parameter.masked_fill_(t.PrunedMask, 0);
+            }
+        }
+    }
+
+    private void MaskGradients()
+    {
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            foreach (var t in _tensors)
+            {
+                if (t.PrunedCount == 0) continue;
+                var grad = t.Parameter.grad;
+                grad?.masked_fill_(t.PrunedMask, 0);
+            }
+        }
+    }
+
+    private void ZeroOptimizerState()
+    {
+        if (!_options.ZeroPrunedGradientsAndOptimizerState || _optimizer is not OptimizerHelper helper || _optimizerIndex is null) return;
+        if (_optimizer is not (Adam or AdamW)) return;
+        var states = helper.state_dict().State;
+        using (torch.no_grad())
+        {
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                int slot = _optimizerIndex[i];
+                if (slot < 0 || slot >= states.Count || _tensors[i].PrunedCount == 0) continue;
+                var pruned = _tensors[i].PrunedMask;
+                switch (states[slot])
+                {
+                    case Adam.State s:
+                        ZeroMoment(s.exp_avg, pruned);
+                        ZeroMoment(s.exp_avg_sq, pruned);
+                        ZeroMoment(s.max_exp_avg_sq, pruned);
+                        break;
+                    case AdamW.State s:
+                        ZeroMoment(s.exp_avg, pruned);
+                        ZeroMoment(s.exp_avg_sq, pruned);
+                        ZeroMoment(s.max_exp_avg_sq, pruned);
+                        break;
+                }
+            }
+        }
+    }
+
+    private static void ZeroMoment(Tensor? moment, Tensor pruned)
+    {
+        if (moment is null || moment.IsInvalid) return;
+        if (!moment.shape.SequenceEqual(pruned.shape)) return;
+        moment.masked_fill_(pruned, 0);
+    }
+
+    private void RecountAndApply()
+    {
+        _prunedTotal = 0;
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            foreach (var t in _tensors)
+            {
+                t.PrunedMask.copy_(t.Mask.logical_not());
+                t.PrunedCount = t.PrunedMask.sum().item<long>();
+                _prunedTotal += t.PrunedCount;
+                t.Parameter.masked_fill_(t.PrunedMask, 0);
+            }
+        }
+        MaskGradients();
+        ZeroOptimizerState();
+    }
+
+    private static bool[] ReadMask(PrunableTensor t)
+    {
+        var result = new bool[t.NumberOfElements];
+        t.Mask.bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+
+    private static void WriteMask(PrunableTensor t, bool[] mask)
+    {
+        // bool is one byte (0/1) in .NET and in libtorch; masks are contiguous CPU tensors created by the pruner.
+        var bytes = MemoryMarshal.AsBytes(mask.AsSpan());
+        var target = t.Mask.bytes;
+        for (int i = 0; i < bytes.Length; i++) target[i] = bytes[i] != 0 ? (byte)1 : (byte)0;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

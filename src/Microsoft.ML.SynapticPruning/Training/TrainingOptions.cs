@@ -1,0 +1,147 @@
+using Microsoft.ML.SynapticPruning.Pruning;
+
+namespace Microsoft.ML.SynapticPruning.Training;
+
+/// <summary>
+/// Settings of <see cref="ForecastTrainer"/>. Defaults are the paper's hyper-parameters (Adam 1e-3, batch 64, 20 epochs,
+/// patience 3, pruning 0.3→0.7 after 2 warm-up epochs every 5 steps) with a leakage-free protocol: the scaler is fitted on
+/// the training part only, the last 10 % of the training windows drive early stopping, and the best eligible epoch is
+/// restored.
+/// </summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Maximum number of epochs T (also the length of the pruning schedule). Default 20.</summary>
+    public int MaxEpochs { get; set; } = 20;
+
+    /// <summary>Windows per optimizer step. Default 64.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Adam learning rate. Default 1e-3.</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Adam β₁. Default 0.9.</summary>
+    public double Beta1 { get; set; } = 0.9;
+
+    /// <summary>Adam β₂. Default 0.999.</summary>
+    public double Beta2 { get; set; } = 0.999;
+
+    /// <summary>
+    /// Early stopping: the run ends once this many consecutive eligible epochs brought no lower validation loss (0 behaves
+    /// like 1: stop at the first epoch without improvement). Default 3.
+    /// </summary>
+    public int Patience { get; set; } = 3;
+
+    /// <summary>
+    /// Fraction of the training windows, taken from the end (by target position), used as the validation part when no
+    /// validation series is given. 0 disables early stopping. In [0, 1). Default 0.1.
+    /// </summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>
+    /// Fraction of the validation part, taken from its end, that early stopping never sees (reserved for conformal
+    /// intervals). In [0, 1). Default 0.
+    /// </summary>
+    public double CalibrationFraction { get; set; }
+
+    /// <summary>Which epoch's weights and masks the fit returns. Default <see cref="Training.RestoreFrom.AfterWarmup"/>.</summary>
+    public RestoreFrom RestoreFrom { get; set; } = RestoreFrom.AfterWarmup;
+
+    /// <summary>Seed of weight initialisation, dropout and shuffling. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// libtorch intra-op threads during the fit (restored afterwards). Null = 1 thread for models with fewer than
+    /// 200,000 parameters (faster for small recurrent models on CPU), otherwise min(2, processor count).
+    /// </summary>
+    public int? Threads { get; set; }
+
+    /// <summary>The regularizer. Default <see cref="Regularization.SynapticPruning"/>.</summary>
+    public Regularization Regularization { get; set; } = Regularization.SynapticPruning;
+
+    /// <summary>
+    /// Dropout probability the caller should build the module with when <see cref="Regularization"/> uses dropout (the
+    /// trainer receives a module factory and checks that <c>Spec.Dropout</c> &gt; 0). In [0, 1). Default 0.3.
+    /// </summary>
+    public double DropoutRate { get; set; } = 0.3;
+
+    /// <summary>Monte-Carlo dropout samples per forecast at scoring. Default 30.</summary>
+    public int MonteCarloSamples { get; set; } = 30;
+
+    /// <summary>Pruning settings (used when <see cref="Regularization"/> includes pruning).</summary>
+    public PruningOptions Pruning { get; set; } = new();
+
+    /// <summary>
+    /// Optional schedule replacing the cubic schedule built from <see cref="Pruning"/> (e.g. a
+    /// <see cref="PolynomialDecaySchedule"/>). Default null.
+    /// </summary>
+    public SparsitySchedule? PruningSchedule { get; set; }
+
+    /// <summary>Shuffle the training windows every epoch (seeded). Default true.</summary>
+    public bool ShuffleTrainingWindows { get; set; } = true;
+
+    /// <summary>
+    /// Epochs trained at <see cref="LearningRate"/> before it is multiplied by <see cref="LearningRateGamma"/> once per
+    /// epoch (PatchTST's schedule). Default <see cref="int.MaxValue"/> = constant learning rate.
+    /// </summary>
+    public int ConstantLearningRateEpochs { get; set; } = int.MaxValue;
+
+    /// <summary>Per-epoch learning-rate factor after <see cref="ConstantLearningRateEpochs"/>. In (0, 1]. Default 0.9.</summary>
+    public double LearningRateGamma { get; set; } = 0.9;
+
+    /// <summary>Clip the global gradient norm to this value (after pruned gradients are zeroed). Null = off (default).</summary>
+    public double? GradientClipNorm { get; set; }
+
+    /// <summary>
+    /// A pre-fitted scaler to use instead of fitting one on the training part (e.g. the paper protocol, which fits on the
+    /// whole series). Must have one channel per input channel. Default null.
+    /// </summary>
+    public ChannelScaler? Scaler { get; set; }
+
+    /// <summary>The learning rate of 0-based <paramref name="epoch"/>.</summary>
+    public double LearningRateAt(int epoch)
+    {
+        long decays = (long)epoch - ConstantLearningRateEpochs + 1;
+        return decays <= 0 ? LearningRate : LearningRate * Math.Pow(LearningRateGamma, decays);
+    }
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and says what is allowed.</exception>
+    public void Validate()
+    {
+        if (MaxEpochs < 1) throw Range(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
+        if (BatchSize < 1) throw Range(nameof(BatchSize), BatchSize, "must be at least 1");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Range(nameof(LearningRate), LearningRate, "must be a positive finite number, e.g. 1e-3");
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw Range(nameof(Beta1), Beta1, "must be in [0, 1)");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw Range(nameof(Beta2), Beta2, "must be in [0, 1)");
+        if (Patience < 0) throw Range(nameof(Patience), Patience, "must be 0 or more epochs");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Range(nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
+        if (!(CalibrationFraction >= 0 && CalibrationFraction < 1)) throw Range(nameof(CalibrationFraction), CalibrationFraction, "must be in [0, 1)");
+        if (!Enum.IsDefined(RestoreFrom)) throw Range(nameof(RestoreFrom), RestoreFrom, "is not a RestoreFrom value");
+        if (!Enum.IsDefined(Regularization)) throw Range(nameof(Regularization), Regularization, "is not a Regularization value");
+        if (Threads is < 1) throw Range(nameof(Threads), Threads, "must be at least 1 (or null for the default)");
+        if (!(DropoutRate >= 0 && DropoutRate < 1)) throw Range(nameof(DropoutRate), DropoutRate, "must be in [0, 1)");
+        if (MonteCarloSamples < 1) throw Range(nameof(MonteCarloSamples), MonteCarloSamples, "must be at least 1");
+        if (ConstantLearningRateEpochs < 0) throw Range(nameof(ConstantLearningRateEpochs), ConstantLearningRateEpochs, "must be 0 or more");
+        if (!(LearningRateGamma > 0 && LearningRateGamma <= 1)) throw Range(nameof(LearningRateGamma), LearningRateGamma, "must be in (0, 1]");
+        if (GradientClipNorm is { } clip && (!(clip > 0) || !double.IsFinite(clip))) throw Range(nameof(GradientClipNorm), clip, "must be positive and finite (or null to disable clipping)");
+        if (Regularization.UsesDropout() && DropoutRate == 0)
+            throw Range(nameof(DropoutRate), DropoutRate, $"must be > 0 when Regularization is {Regularization}");
+        if (Regularization.UsesPruning())
+        {
+            if (Pruning is null) throw new ArgumentNullException(nameof(Pruning), $"Pruning options are required when Regularization is {Regularization}.");
+            if (PruningSchedule is null) Pruning.Validate(MaxEpochs);
+            else Pruning.Validate();
+        }
+    }
+
+    /// <summary>A copy (pruning options copied, scaler and schedule shared: both are immutable).</summary>
+    public TrainingOptions Clone()
+    {
+        var copy = (TrainingOptions)MemberwiseClone();
+        copy.Pruning = Pruning?.Clone()!;
+        return copy;
+    }
+
+    private static ArgumentOutOfRangeException Range(string name, object? value, string rule)
+        => new(name, value, $"{name} {rule} (got {value}).");
+}
