@@ -1,1 +1,45 @@
-Console.WriteLine("samples");
+using Samples.Commands;
+
+namespace Samples;
+
+/// <summary>Entry point: runnable samples and the study CLI of SynapticPruning.ML.</summary>
+public static class Program
+{
+    private static readonly (string Name, string Help, Func<string[], int> Run)[] Commands =
+    {
+        ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
+        //("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --rows N --out FILE", AccuracyCommand.Run),
+    };
+
+    /// <summary>Runs the command named by the first argument.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp();
+            return args.Length == 0 ? 1 : 0;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command.Run is null)
+        {
+            Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+            PrintHelp();
+            return 2;
+        }
+        try
+        {
+            return command.Run(args[1..]);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or FileNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static void PrintHelp()
+    {
+        Console.WriteLine("usage: dotnet run -c Release --project src/Samples -- <command> [options]");
+        foreach (var c in Commands) Console.WriteLine($"  {c.Name,-10} {c.Help}");
+    }
+}

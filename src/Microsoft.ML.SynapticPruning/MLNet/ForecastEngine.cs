@@ -1,0 +1,118 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.SynapticPruning.Persistence;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>One forecast of the next <c>Horizon</c> steps, with interval bounds when the model has them.</summary>
+/// <param name="Forecast">Point forecast per step (original units).</param>
+/// <param name="Lower">Lower bound per step, or null without intervals.</param>
+/// <param name="Upper">Upper bound per step, or null without intervals.</param>
+public sealed record ForecastResult(float[] Forecast, float[]? Lower, float[]? Upper);
+
+/// <summary>
+/// Forecasts the next <c>Horizon</c> steps from the latest history: <see cref="Update(IEnumerable{TRow})"/> appends new
+/// observations (passed through the transforms that precede the forecaster in the model's chain), <see cref="Predict"/>
+/// forecasts from the last <c>Lookback</c> rows, and <see cref="Checkpoint"/> saves the model together with that history
+/// to a .zip (atomically), so a loaded checkpoint forecasts without the training data. Not thread-safe: use one engine
+/// per thread (the underlying model is shared and safe).
+/// </summary>
+/// <typeparam name="TRow">The input row class (the same shape the model was trained on).</typeparam>
+public sealed class ForecastEngine<TRow> where TRow : class
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer[] _prefix;
+    private readonly PrunedForecastingTransformer _forecaster;
+    private readonly DataViewSchema _inputSchema;
+    private readonly List<float> _history;
+    private readonly int _width, _lookback, _horizon;
+    private long _rowsSeen;
+
+    internal ForecastEngine(MLContext ml, ITransformer model)
+    {
+        _ml = ml ?? throw new ArgumentNullException(nameof(ml));
+        ArgumentNullException.ThrowIfNull(model);
+        (_prefix, _forecaster) = Split(model);
+        _inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<TRow>()).Schema;
+        var info = _forecaster.Info;
+        _width = info.Spec.TargetChannels + info.Spec.CovariateChannels;
+        _lookback = info.Spec.Lookback;
+        _horizon = info.Spec.Horizon;
+        _history = new List<float>(_forecaster.Model.History);
+        _rowsSeen = _history.Count / _width;
+        var schema = _inputSchema;
+        foreach (var t in _prefix) schema = t.GetOutputSchema(schema);
+        _forecaster.GetOutputSchema(schema); // validates the columns up front
+    }
+
+    /// <summary>Rows of history the engine holds (at most <c>Lookback</c> are kept).</summary>
+    public int HistoryLength => _history.Count / _width;
+
+    /// <summary>Rows the engine has been given since the model was trained or checkpointed.</summary>
+    public long RowsSeen => _rowsSeen;
+
+    /// <summary>Appends one observation.</summary>
+    public void Update(TRow row) => Update(new[] { row ?? throw new ArgumentNullException(nameof(row)) });
+
+    /// <summary>Appends observations in time order.</summary>
+    public void Update(IEnumerable<TRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        IDataView view = _ml.Data.LoadFromEnumerable(rows);
+        foreach (var t in _prefix) view = t.Transform(view);
+        var info = _forecaster.Info;
+        var columns = new[] { info.LabelColumnName }.Concat(info.FeatureColumnNames).Select(n => NumericColumn.Require(view.Schema, n, "Input")).ToArray();
+        var added = new List<float>();
+        using (var cursor = view.GetRowCursor(columns))
+        {
+            var getters = columns.Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
+            while (cursor.MoveNext())
+                foreach (var g in getters) added.Add(g());
+        }
+        _history.AddRange(added);
+        _rowsSeen += added.Count / _width;
+        int keep = _lookback * _width;
+        if (_history.Count > keep) _history.RemoveRange(0, _history.Count - keep);
+    }
+
+    /// <summary>Forecasts the next <c>Horizon</c> steps from the last <c>Lookback</c> rows.</summary>
+    /// <exception cref="InvalidOperationException">Fewer than <c>Lookback</c> rows were given, or the window holds NaN.</exception>
+    public ForecastResult Predict()
+    {
+        if (HistoryLength < _lookback)
+            throw new InvalidOperationException($"The engine holds {HistoryLength} rows of history; the model needs Lookback = {_lookback}. Call Update with at least {_lookback - HistoryLength} more rows.");
+        var window = _history.ToArray();
+        if (window.Any(v => !float.IsFinite(v)))
+            throw new InvalidOperationException("The history window holds a NaN or infinite value: update with cleaned observations (the forecast would be meaningless).");
+        var point = new float[_horizon];
+        var lower = new float[_horizon];
+        var upper = new float[_horizon];
+        _forecaster.Model.Forecast(window, 1, _rowsSeen - 1, point, lower, upper);
+        return _forecaster.Model.HasIntervals ? new ForecastResult(point, lower, upper) : new ForecastResult(point, null, null);
+    }
+
+    /// <summary>Saves the model with the engine's current history to <paramref name="path"/> (temp file, then move).</summary>
+    public void Checkpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var withHistory = _forecaster.WithHistory(_history.ToArray());
+        ITransformer model = _prefix.Length == 0 ? withHistory : new TransformerChain<ITransformer>(_prefix.Append(withHistory).ToArray());
+        _ml.Model.SaveAtomically(model, _inputSchema, path);
+    }
+
+    private static (ITransformer[] Prefix, PrunedForecastingTransformer Forecaster) Split(ITransformer model)
+    {
+        if (model is PrunedForecastingTransformer f) return (Array.Empty<ITransformer>(), f);
+        if (model is IEnumerable<ITransformer> chain)
+        {
+            var parts = chain.ToList();
+            int at = parts.FindLastIndex(p => p is PrunedForecastingTransformer);
+            if (at >= 0)
+            {
+                if (at != parts.Count - 1)
+                    throw new ArgumentException("The pruned forecaster must be the last transformer of the chain for a forecast engine (transforms after it would need its output).", nameof(model));
+                return (parts.Take(at).ToArray(), (PrunedForecastingTransformer)parts[at]);
+            }
+        }
+        throw new ArgumentException($"The model ({model.GetType().Name}) contains no pruned forecaster: fit one with mlContext.Forecasting.PrunedLstm (or PrunedRnn/PrunedGru/PrunedPatchTst/PrunedDLinear).", nameof(model));
+    }
+}

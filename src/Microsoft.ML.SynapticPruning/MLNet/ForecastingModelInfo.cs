@@ -1,0 +1,57 @@
+using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Training;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>
+/// What a fitted pruned forecaster knows about itself: its architecture, columns, regularization, training history,
+/// where the pruning landed (per layer) and its interval calibration. Stored in the .zip and restored on load.
+/// </summary>
+public sealed record ForecastingModelInfo
+{
+    /// <summary>The architecture, enough to rebuild the network.</summary>
+    public required ForecasterSpec Spec { get; init; }
+    /// <summary>The forecast column's source.</summary>
+    public required string LabelColumnName { get; init; }
+    /// <summary>Covariate columns, in input order.</summary>
+    public required string[] FeatureColumnNames { get; init; }
+    /// <summary>Optional time column checked for order.</summary>
+    public string? TimeColumnName { get; init; }
+    /// <summary>Output vector column.</summary>
+    public required string OutputColumnName { get; init; }
+    /// <summary>The regularizer the model was trained with.</summary>
+    public Regularization Regularization { get; init; }
+    /// <summary>MC-dropout samples averaged per forecast (MC dropout only).</summary>
+    public int MonteCarloSamples { get; init; }
+    /// <summary>The seed the fit used (also the base of MC-dropout seeds).</summary>
+    public int Seed { get; init; }
+    /// <summary>Requested interval coverage, or null without intervals.</summary>
+    public float? Confidence { get; init; }
+    /// <summary>Split-conformal half-width per horizon step (original units; +∞ when the calibration set was too small).</summary>
+    public float[]? IntervalHalfWidths { get; init; }
+    /// <summary>Calibration windows behind <see cref="IntervalHalfWidths"/>.</summary>
+    public int CalibrationWindows { get; init; }
+    /// <summary>Seasonal period used for the MASE scale.</summary>
+    public int SeasonalPeriod { get; init; } = 1;
+    /// <summary>Seasonal-naive MAE of the training part (MASE denominator); NaN when undefined.</summary>
+    public double MaseScale { get; init; } = double.NaN;
+    /// <summary>Per-epoch losses and sparsity.</summary>
+    public IReadOnlyList<EpochReport> History { get; init; } = Array.Empty<EpochReport>();
+    /// <summary>Final sparsity per prunable tensor (empty when not pruned).</summary>
+    public IReadOnlyList<TensorSparsity> LayerSparsity { get; init; } = Array.Empty<TensorSparsity>();
+    /// <summary>Final global sparsity over the prunable tensors (0 when not pruned).</summary>
+    public double GlobalSparsity { get; init; }
+    /// <summary>Epoch whose weights were kept (0-based).</summary>
+    public int BestEpoch { get; init; }
+    /// <summary>Epochs actually trained.</summary>
+    public int EpochsRun { get; init; }
+    /// <summary>Whether early stopping ended training.</summary>
+    public bool StoppedEarly { get; init; }
+    /// <summary>Wall-clock training time in seconds.</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Description of the pruning schedule (empty when not pruned).</summary>
+    public string PruningSchedule { get; init; } = "";
+    /// <summary>Library version that wrote the model.</summary>
+    public string WrittenBy { get; init; } = typeof(ForecastingModelInfo).Assembly.GetName().Version?.ToString() ?? "unknown";
+}

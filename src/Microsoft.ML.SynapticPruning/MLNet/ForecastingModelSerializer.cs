@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Persistence;
+using Microsoft.ML.SynapticPruning.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>
+/// Writes a <see cref="ForecastingModel"/> into a checksummed <see cref="ModelPayload"/> and back (decisions.md §5):
+/// <c>model.json</c> (self-description), <c>scaler.bin</c> (per-channel mean/std as raw doubles), one
+/// <c>param/&lt;name&gt;</c> sparse tensor per parameter (pruned ones store their mask: bitmap or delta-coded indices,
+/// whichever is smaller), one <c>buffer/&lt;name&gt;</c> per buffer (BatchNorm statistics) and optional <c>history.bin</c>.
+/// Shapes come from the rebuilt network and are checked before any tensor is filled.
+/// </summary>
+internal static class ForecastingModelSerializer
+{
+    public const int PayloadVersion = 1;
+    private const string InfoEntry = "model.json";
+    private const string ScalerEntry = "scaler.bin";
+    private const string HistoryEntry = "history.bin";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static ModelPayload Write(ForecastingModel model)
+    {
+        var payload = new ModelPayload();
+        payload.AddText(InfoEntry, JsonSerializer.Serialize(new StoredInfo(PayloadVersion, model.Info), Json));
+        payload.Add(ScalerEntry, WriteScaler(model.Forecaster.Scaler));
+        var masks = model.Forecaster.PruningSummary?.Masks;
+        foreach (var (name, p) in model.Forecaster.Module.named_parameters())
+        {
+            bool[]? mask = masks is not null && masks.TryGetValue(name, out var m) ? m : null;
+            payload.AddTensor("param/" + name, ReadFloats(p), Shape(p), mask);
+        }
+        foreach (var (name, b) in model.Forecaster.Module.named_buffers())
+        {
+            if (b.dtype != ScalarType.Float32) continue; // e.g. BatchNorm's num_batches_tracked is not needed to forecast
+            payload.AddTensor("buffer/" + name, ReadFloats(b), Shape(b));
+        }
+        if (model.History.Length > 0) payload.Add(HistoryEntry, MemoryMarshal.AsBytes(model.History.AsSpan()));
+        return payload;
+    }
+
+    public static ForecastingModel Read(ModelPayload payload)
+    {
+        StoredInfo stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<StoredInfo>(payload.GetText(InfoEntry), Json)
+                ?? throw new InvalidDataException($"Entry '{InfoEntry}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Entry '{InfoEntry}' is not valid model metadata: {e.Message}", e);
+        }
+        if (stored.Version > PayloadVersion)
+            throw new InvalidDataException($"This model was written with forecaster format version {stored.Version}; this library reads up to version {PayloadVersion}. Upgrade Microsoft.ML.SynapticPruning.");
+        var info = stored.Info ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no model description.");
+        var spec = info.Spec ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no architecture.");
+        try { ForecasterFactory.Validate(spec); }
+        catch (ArgumentException e) { throw new InvalidDataException($"Entry '{InfoEntry}' describes an invalid architecture: {e.Message}", e); }
+        if (info.IntervalHalfWidths is { } hw && hw.Length != spec.Horizon)
+            throw new InvalidDataException($"Entry '{InfoEntry}' holds {hw.Length} interval half-widths for horizon {spec.Horizon}.");
+
+        var scaler = ReadScaler(payload.Get(ScalerEntry).Span, spec.TargetChannels + spec.CovariateChannels);
+        ForecastingModule module;
+        using (torch.no_grad())
+        {
+            module = ForecasterFactory.Create(spec);
+            try
+            {
+                foreach (var (name, p) in module.named_parameters()) Fill(p, payload.GetTensor("param/" + name, Shape(p)).Values, "param/" + name);
+                foreach (var (name, b) in module.named_buffers())
+                {
+                    if (b.dtype != ScalarType.Float32) continue;
+                    Fill(b, payload.GetTensor("buffer/" + name, Shape(b)).Values, "buffer/" + name);
+                }
+            }
+            catch
+            {
+                module.Dispose();
+                throw;
+            }
+        }
+        module.eval();
+        float[]? history = null;
+        if (payload.TryGet(HistoryEntry, out var h))
+        {
+            if (h.Length % sizeof(float) != 0) throw new InvalidDataException($"Entry '{HistoryEntry}' has {h.Length} bytes, not a whole number of floats.");
+            history = MemoryMarshal.Cast<byte, float>(h.Span).ToArray();
+        }
+        var forecaster = TrainedForecaster.FromModule(module, scaler);
+        return new ForecastingModel(forecaster, info, history);
+    }
+
+    private static float[] ReadFloats(Tensor t)
+    {
+        using var c = t.detach().contiguous();
+        var values = MemoryMarshal.Cast<byte, float>(c.bytes).ToArray();
+        for (int i = 0; i < values.Length; i++) values[i] += 0f; // −0 → +0 so identical models give identical bytes
+        return values;
+    }
+
+    private static int[] Shape(Tensor t) => t.shape.Select(d => checked((int)d)).ToArray();
+
+    private static void Fill(Tensor t, float[] values, string entry)
+    {
+        if (values.Length != t.numel())
+            throw new InvalidDataException($"Entry '{entry}' holds {values.Length} values; the network expects {t.numel()}.");
+        MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(t.bytes);
+    }
+
+    private static byte[] WriteScaler(ChannelScaler scaler)
+    {
+        int n = scaler.Channels;
+        var bytes = new byte[4 + n * 17];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 4), n);
+        for (int c = 0; c < n; c++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(4 + c * 16, 8), scaler.Mean[c]);
+            BitConverter.TryWriteBytes(bytes.AsSpan(12 + c * 16, 8), scaler.Std[c]);
+            bytes[4 + n * 16 + c] = scaler.ConstantChannels[c] ? (byte)1 : (byte)0;
+        }
+        return bytes;
+    }
+
+    private static ChannelScaler ReadScaler(ReadOnlySpan<byte> bytes, int expectedChannels)
+    {
+        if (bytes.Length < 4) throw new InvalidDataException($"Entry '{ScalerEntry}' is truncated.");
+        int n = BitConverter.ToInt32(bytes[..4]);
+        if (n != expectedChannels || bytes.Length != 4 + n * 17)
+            throw new InvalidDataException($"Entry '{ScalerEntry}' describes {n} channels in {bytes.Length} bytes; the model has {expectedChannels} input channels.");
+        var mean = new double[n];
+        var std = new double[n];
+        var constant = new bool[n];
+        for (int c = 0; c < n; c++)
+        {
+            mean[c] = BitConverter.ToDouble(bytes.Slice(4 + c * 16, 8));
+            std[c] = BitConverter.ToDouble(bytes.Slice(12 + c * 16, 8));
+            constant[c] = bytes[4 + n * 16 + c] != 0;
+            if (!double.IsFinite(mean[c]) || !double.IsFinite(std[c]) || std[c] <= 0)
+                throw new InvalidDataException($"Entry '{ScalerEntry}' holds an invalid statistic for channel {c} (mean {mean[c]}, std {std[c]}).");
+        }
+        return new ChannelScaler(mean, std, constant);
+    }
+
+    private sealed record StoredInfo(int Version, ForecastingModelInfo? Info);
+}

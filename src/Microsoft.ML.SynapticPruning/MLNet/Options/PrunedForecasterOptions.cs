@@ -1,0 +1,128 @@
+using Microsoft.ML.SynapticPruning.Data;
+using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Training;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>
+/// Options shared by every pruned forecaster. Defaults are the paper's hyper-parameters (schedule 0.3→0.7, warm-up 2
+/// epochs, a mask update every 5 optimizer steps, Adam 1e-3, batch 64, 20 epochs, patience 3) with the leakage-free
+/// protocol: the scaler is fitted on the training part only, the last <see cref="ValidationFraction"/> of the training
+/// view is held out for early stopping, and the best weights (and masks) are restored.
+/// </summary>
+public abstract class PrunedForecasterOptions
+{
+    /// <summary>The column to forecast (numeric scalar). Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>Optional covariate columns (numeric scalars) fed to recurrent models with the label's history. Default none.</summary>
+    public string[] FeatureColumnNames { get; set; } = Array.Empty<string>();
+
+    /// <summary>Optional time column (DateTime or numeric). When set, rows must be strictly increasing in it. Default none.</summary>
+    public string? TimeColumnName { get; set; }
+
+    /// <summary>Name of the output vector column (float[Horizon]). Default "Forecast"; intervals add "ForecastLower"/"ForecastUpper".</summary>
+    public string OutputColumnName { get; set; } = "Forecast";
+
+    /// <summary>Rows of history per forecast (L ≥ 1). Default 30.</summary>
+    public int Lookback { get; set; } = 30;
+
+    /// <summary>Steps forecast at once (H ≥ 1, direct multi-output). Default 1.</summary>
+    public int Horizon { get; set; } = 1;
+
+    /// <summary>Regularizer. Default <see cref="Regularization.SynapticPruning"/>.</summary>
+    public Regularization Regularization { get; set; } = Regularization.SynapticPruning;
+
+    /// <summary>Target sparsity when pruning starts (s_i, in [0, 1)). Default 0.30.</summary>
+    public float InitialSparsity { get; set; } = 0.30f;
+
+    /// <summary>Target sparsity at the last epoch (s_f, in [s_i, 1)). Default 0.70.</summary>
+    public float FinalSparsity { get; set; } = 0.70f;
+
+    /// <summary>Epochs trained dense before pruning starts. Default 2.</summary>
+    public int WarmupEpochs { get; set; } = 2;
+
+    /// <summary>Optimizer steps between mask updates (counted from the start of training, never reset). Default 5.</summary>
+    public int PruningInterval { get; set; } = 5;
+
+    /// <summary>Shape of the cubic schedule. Default <see cref="PruningCurve.Paper"/> (s_i + (s_f − s_i)·p³).</summary>
+    public PruningCurve PruningCurve { get; set; } = PruningCurve.Paper;
+
+    /// <summary>Progress convention. Default: the last epoch reaches s_f. <c>AuthorsZeroBased</c> reproduces the authors' code (0.637 at epoch 19).</summary>
+    public ProgressConvention ProgressConvention { get; set; } = ProgressConvention.LastEpochReachesFinal;
+
+    /// <summary>Also prune LayerNorm/BatchNorm gains (the authors' code does). Default false.</summary>
+    public bool PruneNormGains { get; set; }
+
+    /// <summary>Dropout probability for <see cref="Regularization.Dropout"/>, MC dropout and pruning+dropout. Default 0.3.</summary>
+    public float DropoutRate { get; set; } = 0.3f;
+
+    /// <summary>Monte-Carlo samples averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>. Default 30.</summary>
+    public int MonteCarloSamples { get; set; } = 30;
+
+    /// <summary>Maximum training epochs. Default 20.</summary>
+    public int MaxEpochs { get; set; } = 20;
+
+    /// <summary>Windows per optimizer step. Default 64.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Adam learning rate. Default 1e-3.</summary>
+    public float LearningRate { get; set; } = 1e-3f;
+
+    /// <summary>Epochs without validation improvement before stopping (0 = never stop early). Default 3.</summary>
+    public int Patience { get; set; } = 3;
+
+    /// <summary>Fraction of the training view's windows, at its end, held out for validation. Default 0.1.</summary>
+    public float ValidationFraction { get; set; } = 0.1f;
+
+    /// <summary>Fraction of the validation part, at its end, that early stopping never sees; used to calibrate intervals. Default 0.5.</summary>
+    public float CalibrationFraction { get; set; } = 0.5f;
+
+    /// <summary>Coverage of split-conformal prediction intervals (e.g. 0.9); null = no interval columns. Default 0.9.</summary>
+    public float? Confidence { get; set; } = 0.9f;
+
+    /// <summary>Which epochs may be restored as "best". Default <see cref="RestoreFrom.AfterWarmup"/>.</summary>
+    public RestoreFrom RestoreFrom { get; set; } = RestoreFrom.AfterWarmup;
+
+    /// <summary>Per-window normalisation inside the model; null = the architecture's default.</summary>
+    public InstanceNormalization? Normalization { get; set; }
+
+    /// <summary>Random seed; null = the MLContext's seed, else 0.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>libtorch threads while training and forecasting; null = a default for the model size.</summary>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>Seasonal period used for MASE and the seasonal-naive scale (e.g. 7 daily, 24 hourly). Default 1.</summary>
+    public int SeasonalPeriod { get; set; } = 1;
+
+    /// <summary>What to do with NaN in the label or covariates while fitting. Default <see cref="MissingValuePolicy.Error"/>.</summary>
+    public MissingValuePolicy MissingValues { get; set; } = MissingValuePolicy.Error;
+
+    /// <summary>Longest gap (rows) filled by <see cref="MissingValuePolicy.Interpolate"/>/<see cref="MissingValuePolicy.ForwardFill"/>; longer gaps are an error. Default 6.</summary>
+    public int MaxInterpolatedGap { get; set; } = 6;
+
+    /// <summary>Optional per-epoch progress callback (epoch, losses, sparsity). Also logged through <c>MLContext.Log</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<EpochReport>? Progress { get; set; }
+
+    /// <summary>Cancels training between batches (<see cref="OperationCanceledException"/>; no partial model is returned).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>The architecture these options train.</summary>
+    internal abstract ForecasterKind Kind { get; }
+
+    /// <summary>Architecture settings beyond lookback/horizon/channels (hidden sizes, heads, …).</summary>
+    internal abstract ForecasterSpec ApplyArchitecture(ForecasterSpec spec);
+}
+
+/// <summary>Shape of the cubic sparsity schedule.</summary>
+public enum PruningCurve
+{
+    /// <summary>The paper's curve s = s_i + (s_f − s_i)·p³ (slow, then fast).</summary>
+    Paper,
+    /// <summary>Zhu &amp; Gupta (2017) s = s_f + (s_i − s_f)·(1 − p)³ (fast, then flattening), as TF-MOT/torch.ao.</summary>
+    ZhuGupta,
+}

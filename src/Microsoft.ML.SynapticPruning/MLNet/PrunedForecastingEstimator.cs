@@ -1,0 +1,212 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SynapticPruning.Evaluation;
+using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Training;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>
+/// Trains a pruned forecaster (RNN, LSTM, GRU, PatchTST or DLinear) on a time-ordered <see cref="IDataView"/>.
+/// Created by the <c>mlContext.Forecasting.Pruned*</c> extension methods. <see cref="GetOutputSchema"/> validates the
+/// columns before any training starts. Rows are time-ordered; the last <see cref="PrunedForecasterOptions.ValidationFraction"/>
+/// of the windows is held out for early stopping (or pass a validation view to <see cref="Fit(IDataView, IDataView)"/>).
+/// </summary>
+public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTransformer>
+{
+    private readonly IHost _host;
+    private readonly PrunedForecasterOptions _options;
+
+    internal PrunedForecastingEstimator(IHostEnvironment env, PrunedForecasterOptions options)
+    {
+        _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(PrunedForecastingEstimator));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ValidateOptions(options);
+    }
+
+    /// <summary>The options this estimator trains with.</summary>
+    public PrunedForecasterOptions Options => _options;
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        CheckShape(inputSchema, _options.LabelColumnName, "Label");
+        foreach (var f in _options.FeatureColumnNames) CheckShape(inputSchema, f, "Feature");
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        var vector = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        columns[_options.OutputColumnName] = vector;
+        if (_options.Confidence is not null)
+        {
+            columns[_options.OutputColumnName + "Lower"] = new SchemaShape.Column(_options.OutputColumnName + "Lower", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            columns[_options.OutputColumnName + "Upper"] = new SchemaShape.Column(_options.OutputColumnName + "Upper", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        }
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Trains on <paramref name="input"/>, holding out its last windows for validation.</summary>
+    public PrunedForecastingTransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>Trains on <paramref name="trainData"/> with early stopping (and interval calibration) on <paramref name="validationData"/>.</summary>
+    public PrunedForecastingTransformer Fit(IDataView trainData, IDataView? validationData)
+    {
+        _host.CheckValue(trainData, nameof(trainData));
+        var o = _options;
+        ValidateOptions(o);
+        GetOutputSchema(SchemaShape.Create(trainData.Schema));
+        var train = SeriesReader.Read(trainData, o.LabelColumnName, o.FeatureColumnNames, o.TimeColumnName, o.MissingValues, o.MaxInterpolatedGap, "training");
+        var validation = validationData is null ? null
+            : SeriesReader.Read(validationData, o.LabelColumnName, o.FeatureColumnNames, o.TimeColumnName, o.MissingValues, o.MaxInterpolatedGap, "validation");
+
+        var spec = BuildSpec(o);
+        int seed = o.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
+        var training = BuildTrainingOptions(o, seed);
+
+        using var ch = _host.Start("Training");
+        ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
+        var progress = new Progress(ch, o.Progress);
+        var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, o.CancellationToken);
+        try
+        {
+            var info = DescribeFit(o, spec, seed, trained, train);
+            var model = new ForecastingModel(trained, info);
+            if (o.Confidence is float confidence)
+            {
+                var plan = trained.SplitPlan;
+                var calibrationSeries = plan.ExternalValidation ? validation! : train;
+                var (halfWidths, n) = Conformal.HalfWidths(model, calibrationSeries, plan.Calibration, confidence);
+                if (n == 0 || halfWidths.Any(float.IsPositiveInfinity))
+                    ch.Warning($"Only {n} calibration windows for confidence {confidence}: some interval half-widths are infinite. Use more data, a larger ValidationFraction/CalibrationFraction, or a lower Confidence.");
+                model = new ForecastingModel(trained, info with { IntervalHalfWidths = halfWidths, CalibrationWindows = n });
+            }
+            ch.Info($"Done: {info.EpochsRun} epochs, best epoch {info.BestEpoch}, global sparsity {info.GlobalSparsity:P1}, {info.TrainSeconds:F1} s.");
+            return new PrunedForecastingTransformer(_host, model);
+        }
+        catch
+        {
+            trained.Dispose();
+            throw;
+        }
+    }
+
+    internal static ForecasterSpec BuildSpec(PrunedForecasterOptions o)
+    {
+        bool dropout = o.Regularization is Regularization.Dropout or Regularization.MonteCarloDropout or Regularization.SynapticPruningWithDropout;
+        var spec = o.ApplyArchitecture(new ForecasterSpec
+        {
+            Kind = o.Kind,
+            Lookback = o.Lookback,
+            Horizon = o.Horizon,
+            TargetChannels = 1,
+            CovariateChannels = o.FeatureColumnNames.Length,
+            Dropout = dropout ? o.DropoutRate : 0,
+            Normalization = o.Normalization,
+        });
+        ForecasterFactory.Validate(spec);
+        return spec;
+    }
+
+    internal static TrainingOptions BuildTrainingOptions(PrunedForecasterOptions o, int seed)
+    {
+        var t = new TrainingOptions
+        {
+            MaxEpochs = o.MaxEpochs,
+            BatchSize = o.BatchSize,
+            LearningRate = o.LearningRate,
+            Patience = o.Patience,
+            ValidationFraction = o.ValidationFraction,
+            CalibrationFraction = o.Confidence is null ? 0 : o.CalibrationFraction,
+            RestoreFrom = o.RestoreFrom,
+            Seed = seed,
+            Threads = o.NumberOfThreads,
+            Regularization = o.Regularization,
+            DropoutRate = o.DropoutRate,
+            MonteCarloSamples = o.MonteCarloSamples,
+            Pruning = new PruningOptions
+            {
+                InitialSparsity = o.InitialSparsity,
+                FinalSparsity = o.FinalSparsity,
+                WarmupEpochs = o.WarmupEpochs,
+                UpdateInterval = o.PruningInterval,
+                Curve = o.PruningCurve == PruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
+                Convention = o.ProgressConvention,
+                IncludeNormGains = o.PruneNormGains,
+            },
+        };
+        t.Validate();
+        return t;
+    }
+
+    private static ForecastingModelInfo DescribeFit(PrunedForecasterOptions o, ForecasterSpec spec, int seed, TrainedForecaster trained, TimeSeriesData train)
+    {
+        var plan = trained.SplitPlan;
+        int scaleRows = Math.Max(2, plan.ExternalValidation ? train.Length : plan.ScalerRows);
+        double maseScale = ForecastEvaluator.SeasonalNaiveMae(train.Target(0)[..Math.Min(scaleRows, train.Length)], Math.Max(1, o.SeasonalPeriod));
+        var pruning = trained.PruningSummary;
+        return new ForecastingModelInfo
+        {
+            Spec = spec,
+            LabelColumnName = o.LabelColumnName,
+            FeatureColumnNames = o.FeatureColumnNames.ToArray(),
+            TimeColumnName = o.TimeColumnName,
+            OutputColumnName = o.OutputColumnName,
+            Regularization = o.Regularization,
+            MonteCarloSamples = o.MonteCarloSamples,
+            Seed = seed,
+            Confidence = o.Confidence,
+            SeasonalPeriod = Math.Max(1, o.SeasonalPeriod),
+            MaseScale = maseScale,
+            History = trained.History.ToArray(),
+            LayerSparsity = pruning?.PerTensor.ToArray() ?? Array.Empty<TensorSparsity>(),
+            GlobalSparsity = pruning?.GlobalSparsity ?? 0,
+            BestEpoch = trained.BestEpoch,
+            EpochsRun = trained.EpochsRun,
+            StoppedEarly = trained.StoppedEarly,
+            TrainSeconds = trained.TrainSeconds,
+            PruningSchedule = pruning?.Schedule ?? "",
+        };
+    }
+
+    internal static void ValidateOptions(PrunedForecasterOptions o)
+    {
+        if (o.Lookback < 1) throw new ArgumentOutOfRangeException(nameof(o.Lookback), o.Lookback, "Lookback must be at least 1 row of history.");
+        if (o.Horizon < 1) throw new ArgumentOutOfRangeException(nameof(o.Horizon), o.Horizon, "Horizon must be at least 1 step.");
+        if (string.IsNullOrWhiteSpace(o.OutputColumnName)) throw new ArgumentException("OutputColumnName must name the forecast column, e.g. \"Forecast\".", nameof(o.OutputColumnName));
+        if (o.FeatureColumnNames is null) throw new ArgumentNullException(nameof(o.FeatureColumnNames), "FeatureColumnNames must be an array (empty for no covariates).");
+        if (o.FeatureColumnNames.Contains(o.LabelColumnName))
+            throw new ArgumentException($"FeatureColumnNames contains the label column '{o.LabelColumnName}': the label's own history is always an input; list only other columns.", nameof(o.FeatureColumnNames));
+        if (o.Confidence is float c && !(c > 0 && c < 1)) throw new ArgumentOutOfRangeException(nameof(o.Confidence), c, "Confidence must be in (0, 1), e.g. 0.9, or null for no intervals.");
+        if (o.Confidence is not null && !(o.CalibrationFraction > 0 && o.CalibrationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(o.CalibrationFraction), o.CalibrationFraction, "CalibrationFraction must be in (0, 1) when Confidence is set (or set Confidence = null).");
+        if (o.MonteCarloSamples < 1) throw new ArgumentOutOfRangeException(nameof(o.MonteCarloSamples), o.MonteCarloSamples, "MonteCarloSamples must be at least 1.");
+        if (o.SeasonalPeriod < 1) throw new ArgumentOutOfRangeException(nameof(o.SeasonalPeriod), o.SeasonalPeriod, "SeasonalPeriod must be at least 1 (1 = naive).");
+        if (o.MaxInterpolatedGap < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxInterpolatedGap), o.MaxInterpolatedGap, "MaxInterpolatedGap must be 0 or more.");
+        BuildSpec(o);
+        BuildTrainingOptions(o, 0);
+    }
+
+    private static void CheckShape(SchemaShape schema, string name, string role)
+    {
+        if (!schema.TryFindColumn(name, out var col))
+            throw new ArgumentOutOfRangeException(role, $"{role} column '{name}' was not found in the input. Available columns: {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+        if (col.Kind != SchemaShape.Column.VectorKind.Scalar || !NumericColumn.IsSupported(col.ItemType))
+        {
+            string actual = col.Kind == SchemaShape.Column.VectorKind.Scalar ? col.ItemType.ToString() : $"vector of {col.ItemType}";
+            throw new InvalidOperationException(
+                $"{role} column '{name}' has type {actual} but a numeric scalar (Single or Double; integers are converted) is expected. Convert it first, e.g. with mlContext.Transforms.Conversion.ConvertType.");
+        }
+    }
+
+    private sealed class Progress : IProgress<EpochReport>
+    {
+        private readonly IChannel _ch;
+        private readonly IProgress<EpochReport>? _user;
+        public Progress(IChannel ch, IProgress<EpochReport>? user) { _ch = ch; _user = user; }
+        public void Report(EpochReport r)
+        {
+            _ch.Info($"epoch {r.Epoch}: train loss {r.TrainLoss:G4}, validation loss {(r.ValidationLoss is double v ? v.ToString("G4") : "-")}, target sparsity {r.TargetSparsity:P1}, sparsity {r.GlobalSparsity:P1}");
+            _user?.Report(r);
+        }
+    }
+}
