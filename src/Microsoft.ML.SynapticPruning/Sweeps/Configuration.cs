@@ -6,7 +6,7 @@ using System.Text;
 namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
-/// One point of a <see cref="SearchSpace"/>: an immutable map from parameter name to value, sorted by name
+/// One point of a <see cref="SweepSearchSpace"/>: an immutable map from parameter name to value, sorted by name
 /// (ordinal). Values are stored in canonical invariant-culture text (a double in its shortest round-trip form,
 /// an integer in decimal digits, a choice as its literal string), so that equal configurations have equal text,
 /// equal JSON and equal trial ids. Inactive conditional parameters are simply absent.

@@ -20,9 +20,9 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <item><term><c>learning_rate</c></term><description>[1e-4, 1e-2] log</description></item>
 /// <item><term><c>batch_size</c></term><description>32, 64, 128</description></item>
 /// </list>
-/// Customise the returned space with <see cref="SearchSpace.Add"/>, <see cref="SearchSpace.Remove"/> and
-/// <see cref="SearchSpace.Replace"/>, e.g. <c>ForecastingSearchSpace.Default.Replace(new Choice("model", "lstm", "gru"))</c>
-/// (a replaced choice must still offer the values its dependents need).
+/// Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
+/// <see cref="SweepSearchSpace.Replace"/>, e.g. <c>ForecastingSearchSpace.Default.Remove("heads").Remove("d_model").Replace(new Choice("model", "lstm", "gru"))</c>
+/// (a replaced choice must still offer at least one value activating each dependent, so the PatchTST-only parameters go first).
 /// </remarks>
 public static class ForecastingSearchSpace
 {
@@ -62,13 +62,13 @@ public static class ForecastingSearchSpace
     public static IReadOnlyList<string> Regularizations { get; } = new[] { "none", "dropout", "mc-dropout", "pruning" };
 
     /// <summary>A new (mutable) copy of the default forecasting search space described above.</summary>
-    public static SearchSpace Default => Create();
+    public static SweepSearchSpace Default => Create();
 
     /// <summary>Creates the default forecasting search space.</summary>
-    public static SearchSpace Create()
+    public static SweepSearchSpace Create()
     {
         var recurrent = new[] { "rnn", "lstm", "gru" };
-        return new SearchSpace()
+        return new SweepSearchSpace()
             .Add(new Choice(Model, Models.ToArray()))
             .Add(new Choice(Regularization, Regularizations.ToArray()))
             .Add(new FloatRange(Dropout, 0.05, 0.5).When(Regularization, "dropout", "mc-dropout"))

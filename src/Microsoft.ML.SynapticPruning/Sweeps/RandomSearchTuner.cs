@@ -7,12 +7,12 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 public sealed class RandomSearchTuner : ITuner
 {
-    private readonly SearchSpace _space;
+    private readonly SweepSearchSpace _space;
     private readonly Random _random;
 
     /// <summary>Creates a random-search tuner.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxEpochs"/> &lt; 1.</exception>
-    public RandomSearchTuner(SearchSpace space, int maxEpochs, int seed = 0)
+    public RandomSearchTuner(SweepSearchSpace space, int maxEpochs, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(space);
         if (maxEpochs < 1)

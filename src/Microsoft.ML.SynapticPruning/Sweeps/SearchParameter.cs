@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
-/// A named dimension of a <see cref="SearchSpace"/>: <see cref="FloatRange"/>, <see cref="IntRange"/> or
+/// A named dimension of a <see cref="SweepSearchSpace"/>: <see cref="FloatRange"/>, <see cref="IntRange"/> or
 /// <see cref="Choice"/>, optionally active only under a <see cref="ParameterCondition"/>.
 /// </summary>
 public abstract class SearchParameter

@@ -10,14 +10,14 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 public sealed class SuccessiveHalvingTuner : ITuner
 {
-    private readonly SearchSpace _space;
+    private readonly SweepSearchSpace _space;
     private readonly Random _random;
     private readonly List<Dictionary<string, (TrialRequest Request, TrialResult Result)>> _rungs;
     private readonly HashSet<string> _promoted = new(StringComparer.Ordinal);
 
     /// <summary>Creates an ASHA tuner.</summary>
     /// <exception cref="ArgumentOutOfRangeException">maxEpochs &lt; 1, minEpochs outside [1, maxEpochs], or reductionFactor &lt; 2.</exception>
-    public SuccessiveHalvingTuner(SearchSpace space, int maxEpochs, int minEpochs = 1, int reductionFactor = 3, int seed = 0)
+    public SuccessiveHalvingTuner(SweepSearchSpace space, int maxEpochs, int minEpochs = 1, int reductionFactor = 3, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(space);
         if (maxEpochs < 1)

@@ -2,13 +2,15 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
 /// An ordered set of named <see cref="SearchParameter"/>s with conditions and constraints. A conditional
-/// parameter must be added after its parent, and its parent must be a <see cref="Choice"/> that offers every
-/// activating value. <see cref="Sample"/> draws every active parameter independently (uniform, or log-uniform
+/// parameter must be added after its parent, and its parent must be a <see cref="Choice"/> that offers at least one
+/// activating value (activating values the parent does not offer are ignored, so a choice can be narrowed). <see cref="Sample"/> draws every active parameter independently (uniform, or log-uniform
 /// for log ranges) from the caller's seeded <see cref="Random"/>; inactive parameters are absent.
 /// Constraints (e.g. final sparsity ≥ initial sparsity) are enforced by <b>rejection</b>: the whole
 /// configuration is redrawn until every constraint holds (at most <see cref="MaxRejections"/> draws).
 /// </summary>
-public sealed class SearchSpace
+/// <remarks>Named <c>SweepSearchSpace</c> rather than <c>SearchSpace</c>: ML.NET's Microsoft.ML.Core declares the namespace
+/// <c>Microsoft.ML.SearchSpace</c>, which would shadow a type of that name in all code under <c>Microsoft.ML.*</c>.</remarks>
+public sealed class SweepSearchSpace
 {
     private readonly List<SearchParameter> _parameters = new();
     private readonly List<(string Description, Func<Configuration, bool> Predicate)> _constraints = new();
@@ -32,8 +34,8 @@ public sealed class SearchSpace
            ?? throw new KeyNotFoundException($"The search space has no parameter '{name}'. Parameters: {string.Join(", ", _parameters.Select(p => p.Name))}.");
 
     /// <summary>Adds a parameter (after its condition's parent). Returns this space for chaining.</summary>
-    /// <exception cref="ArgumentException">Duplicate name, unknown or non-choice parent, or an activating value the parent does not offer.</exception>
-    public SearchSpace Add(SearchParameter parameter)
+    /// <exception cref="ArgumentException">Duplicate name, unknown or non-choice parent, or no activating value offered by the parent.</exception>
+    public SweepSearchSpace Add(SearchParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         if (Contains(parameter.Name))
@@ -44,11 +46,8 @@ public sealed class SearchSpace
                 throw new ArgumentException($"Parameter '{parameter.Name}' depends on '{c.Parent}', which is not in the search space; add '{c.Parent}' first.", nameof(parameter));
             if (this[c.Parent] is not Choice parent)
                 throw new ArgumentException($"Parameter '{parameter.Name}' depends on '{c.Parent}', which must be a Choice.", nameof(parameter));
-            foreach (var v in c.Values)
-            {
-                if (!parent.IsValid(v))
-                    throw new ArgumentException($"Parameter '{parameter.Name}' is activated by {c.Parent} = '{v}', but '{c.Parent}' only offers {string.Join(", ", parent.Values)}.", nameof(parameter));
-            }
+            if (!c.Values.Any(parent.IsValid))
+                throw new ArgumentException($"Parameter '{parameter.Name}' is activated by {c.Parent} ∈ {{{string.Join(", ", c.Values)}}}, but '{c.Parent}' only offers {string.Join(", ", parent.Values)}, so it could never be active.", nameof(parameter));
         }
         _parameters.Add(parameter);
         return this;
@@ -57,7 +56,7 @@ public sealed class SearchSpace
     /// <summary>Removes a parameter. Returns this space for chaining.</summary>
     /// <exception cref="KeyNotFoundException">No such parameter.</exception>
     /// <exception cref="InvalidOperationException">Other parameters depend on it; remove them first.</exception>
-    public SearchSpace Remove(string name)
+    public SweepSearchSpace Remove(string name)
     {
         var p = this[name];
         var dependents = _parameters.Where(q => q.Condition?.Parent == name).Select(q => q.Name).ToArray();
@@ -68,7 +67,7 @@ public sealed class SearchSpace
     }
 
     /// <summary>Replaces a parameter of the same name, keeping its position. Returns this space for chaining.</summary>
-    public SearchSpace Replace(SearchParameter parameter)
+    public SweepSearchSpace Replace(SearchParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         int index = _parameters.FindIndex(p => p.Name == parameter.Name);
@@ -86,9 +85,8 @@ public sealed class SearchSpace
             {
                 foreach (var dep in _parameters.Where(q => q.Condition?.Parent == parameter.Name))
                 {
-                    var missing = dep.Condition!.Values.FirstOrDefault(v => !choice.IsValid(v));
-                    if (missing is not null)
-                        throw new ArgumentException($"'{dep.Name}' is activated by {parameter.Name} = '{missing}', which the new choice no longer offers.", nameof(parameter));
+                    if (!dep.Condition!.Values.Any(choice.IsValid))
+                        throw new ArgumentException($"'{dep.Name}' is activated by {dep.Condition}, none of which the new choice offers; remove '{dep.Name}' first.", nameof(parameter));
                 }
             }
             else if (_parameters.Any(q => q.Condition?.Parent == parameter.Name))
@@ -106,7 +104,7 @@ public sealed class SearchSpace
     }
 
     /// <summary>Adds a constraint every sampled configuration must satisfy (enforced by rejection sampling).</summary>
-    public SearchSpace AddConstraint(string description, Func<Configuration, bool> predicate)
+    public SweepSearchSpace AddConstraint(string description, Func<Configuration, bool> predicate)
     {
         ArgumentException.ThrowIfNullOrEmpty(description);
         ArgumentNullException.ThrowIfNull(predicate);
@@ -117,7 +115,7 @@ public sealed class SearchSpace
     /// <summary>
     /// Adds the constraint value(<paramref name="larger"/>) ≥ value(<paramref name="smaller"/>) whenever both are active.
     /// </summary>
-    public SearchSpace RequireAtLeast(string larger, string smaller)
+    public SweepSearchSpace RequireAtLeast(string larger, string smaller)
         => AddConstraint($"{larger} ≥ {smaller}",
             c => !c.Contains(larger) || !c.Contains(smaller) || c.GetDouble(larger) >= c.GetDouble(smaller));
 
