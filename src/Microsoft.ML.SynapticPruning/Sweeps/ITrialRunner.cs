@@ -7,7 +7,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 /// <remarks>
 /// A runner must be deterministic per trial: it seeds every random draw from <see cref="TrialRequest.Seed"/>.
-/// It should observe <paramref name="cancellationToken"/> between steps and either throw
+/// It should observe the cancellation token between steps and either throw
 /// <see cref="OperationCanceledException"/> or return <see cref="TrialResult.Cancelled"/>; any other exception is
 /// turned into a <see cref="TrialStatus.Failed"/> result by the scheduler.
 /// </remarks>

@@ -7,7 +7,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <remarks>
 /// <see cref="RunAsync"/> should not throw for trial failures: it returns a result with
 /// <see cref="TrialStatus.Failed"/> (with <see cref="TrialResult.Error"/>) or <see cref="TrialStatus.Cancelled"/>
-/// when <paramref name="cancellationToken"/> fires. The engine nevertheless tolerates exceptions (a thrown
+/// when the cancellation token fires. The engine nevertheless tolerates exceptions (a thrown
 /// <see cref="OperationCanceledException"/> counts as cancelled, anything else as failed).
 /// </remarks>
 public interface ITrialScheduler

@@ -37,6 +37,9 @@ public static class RollingOriginSplitter
                 $"minTrainLength ({minTrainLength}) leaves no test rows in a series of {seriesLength} rows; lower it or provide a longer series.");
         int available = seriesLength - minTrainLength;
         int testLength = available / folds;
+        if (available < horizon)
+            throw new ArgumentOutOfRangeException(nameof(minTrainLength), minTrainLength,
+                $"minTrainLength ({minTrainLength}) leaves {available} test rows in a series of {seriesLength} rows, fewer than the horizon ({horizon}); lower it or provide a longer series.");
         if (testLength < horizon)
             throw new ArgumentOutOfRangeException(nameof(folds), folds,
                 $"{folds} folds over the {available} rows after minTrainLength ({minTrainLength}) give test segments of {testLength} rows, fewer than the horizon ({horizon}); use at most {available / horizon} folds, a smaller minTrainLength, or a longer series.");
