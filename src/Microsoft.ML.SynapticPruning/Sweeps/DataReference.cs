@@ -34,4 +34,13 @@ public sealed record DataReference
         using var stream = File.OpenRead(path);
         return new(name, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)));
     }
+
+    /// <summary>Checks that the file at <paramref name="path"/> has this reference's SHA-256 (what a worker does before training).</summary>
+    /// <exception cref="InvalidDataException">The hashes differ; the message names the dataset, the file and both hashes.</exception>
+    public void VerifyFile(string path)
+    {
+        var actual = FromFile(Name, path);
+        if (actual.Sha256 != Sha256)
+            throw new InvalidDataException($"Data '{Name}' at '{path}' has SHA-256 {actual.Sha256}, but the trial expects {Sha256}; the worker must see the same data as the submitter.");
+    }
 }

@@ -25,7 +25,7 @@ internal static class SyntheticObjective
     /// <summary>Observed loss after <paramref name="epochs"/> epochs: f + c/e + σ·z/√e, z ~ N(0,1) seeded by (seed, epochs).</summary>
     public static double Loss(Configuration c, int seed, int epochs)
     {
-        var random = new Random(HashCode.Combine(seed, epochs));
+        var random = new Random(unchecked(seed * 1_000_003 + epochs));
         double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
         double z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
         return F(c) + CurveScale / epochs + NoiseScale * z / Math.Sqrt(epochs);

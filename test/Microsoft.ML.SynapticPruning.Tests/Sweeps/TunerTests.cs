@@ -131,4 +131,43 @@ public class TunerTests
         Console.WriteLine($"median regret: successive halving {mAsha:F4}, random search {mRandom:F4}");
         Assert.True(mAsha < mRandom, $"ASHA median regret {mAsha} is not below random search's {mRandom}.");
     }
+
+    [Fact]
+    public void Tpe_BeatsRandomSearch_MedianRegretOver30Repetitions()
+    {
+        const int maxEpochs = 27, budget = 30 * maxEpochs; // 30 full-budget trials each
+        var tpe = new List<double>();
+        var random = new List<double>();
+        for (int rep = 0; rep < 30; rep++)
+        {
+            tpe.Add(Regret(new TpeTuner(SyntheticObjective.Space(), maxEpochs, seed: 2000 + rep), budget).Regret);
+            random.Add(Regret(new RandomSearchTuner(SyntheticObjective.Space(), maxEpochs, seed: 2000 + rep), budget).Regret);
+        }
+        double Median(List<double> v) { var s = v.OrderBy(x => x).ToArray(); return (s[14] + s[15]) / 2; }
+        double mTpe = Median(tpe), mRandom = Median(random);
+        _output.WriteLine($"median regret over 30 trials: TPE {mTpe:F4}, random search {mRandom:F4}");
+        Console.WriteLine($"median regret over 30 trials: TPE {mTpe:F4}, random search {mRandom:F4}");
+        Assert.True(mTpe < mRandom, $"TPE median regret {mTpe} is not below random search's {mRandom}.");
+    }
+
+    [Fact]
+    public void Tpe_HandlesConditionalSpaceAndIgnoresFailedTrials()
+    {
+        var space = ForecastingSearchSpace.Default;
+        var tuner = new TpeTuner(space, 5, seed: 3, startupTrials: 5);
+        for (int i = 0; i < 40; i++)
+        {
+            var r = tuner.Propose()!.ToRequest("tpe", TestData.Data);
+            space.Validate(r.Configuration); // conditional parameters present exactly when active, constraint holds
+            Assert.Equal(5, r.EpochBudget);
+            // Prefer small learning rates; fail every dlinear trial.
+            var result = r.Configuration.GetString(ForecastingSearchSpace.Model) == "dlinear"
+                ? TrialResult.Failed(r.TrialId, "boom")
+                : TrialResult.Succeeded(r.TrialId, Math.Log10(r.Configuration.GetDouble(ForecastingSearchSpace.LearningRate)));
+            tuner.Observe(r, result);
+        }
+        var late = Enumerable.Range(0, 30).Select(_ => tuner.Propose()!.Configuration.GetDouble(ForecastingSearchSpace.LearningRate)).ToArray();
+        // The model concentrates on the low end: the median proposed rate is well below the prior's 1e-3.
+        Assert.True(late.OrderBy(v => v).ElementAt(15) < 1e-3);
+    }
 }
