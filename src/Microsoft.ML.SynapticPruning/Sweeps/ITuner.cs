@@ -6,7 +6,8 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 /// <remarks>
 /// <see cref="Observe"/> receives every finished trial (succeeded or failed) — including, on resume, trials this
-/// instance never proposed (read back from the results file) — and must be idempotent per trial id.
+/// instance never proposed (read back from the results file) — and must be idempotent per trial id. The sweep engine
+/// calls <see cref="Propose"/> and <see cref="Observe"/> from one thread at a time.
 /// </remarks>
 public interface ITuner
 {

@@ -14,7 +14,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <para>Reading skips lines that are not valid records (a crash mid-write leaves a truncated line) and reports each
 /// in <see cref="Warnings"/>; it never fails for them. A well-formed record of a newer format version is an error
 /// (<see cref="InvalidDataException"/>): it was written by newer code that this library cannot interpret. When a
-/// trial id occurs more than once (two processes finished the same trial), the first record wins.</para>
+/// trial id occurs more than once (written by older code or by hand), the first record wins.</para>
 /// </remarks>
 public sealed class SweepResultsStore
 {
@@ -81,10 +81,14 @@ public sealed class SweepResultsStore
         }
     }
 
-    /// <summary>Appends one finished trial as a line and flushes it to disk.</summary>
+    /// <summary>
+    /// Appends one finished trial as a line and flushes it to disk, unless the file already holds a valid record of
+    /// the same trial id (idempotent, so a cluster client can mirror completions safely).
+    /// </summary>
+    /// <returns>True when the line was written; false when the trial was already recorded.</returns>
     /// <exception cref="ArgumentException">The trial was cancelled (cancelled trials are not recorded, so they rerun on resume).</exception>
     /// <exception cref="IOException">The lock file stayed locked by another process for 30 s.</exception>
-    public void Append(TrialRecord record)
+    public bool Append(TrialRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.Result.Status == TrialStatus.Cancelled)
@@ -99,6 +103,8 @@ public sealed class SweepResultsStore
             using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             if (stream.Length > 0)
             {
+                if (Contains(stream, record.TrialId))
+                    return false;
                 stream.Seek(-1, SeekOrigin.End);
                 if (stream.ReadByte() != '\n')
                 {
@@ -109,7 +115,31 @@ public sealed class SweepResultsStore
             stream.Seek(0, SeekOrigin.End);
             stream.Write(line, 0, line.Length);
             stream.Flush(flushToDisk: true);
+            return true;
         }
+    }
+
+    // Whether a complete, valid record of the trial is in the file (a truncated line with that id does not count).
+    private static bool Contains(FileStream stream, string trialId)
+    {
+        stream.Seek(0, SeekOrigin.Begin);
+        string needle = $"\"trialId\":\"{trialId}\"";
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+        while (reader.ReadLine() is { } line)
+        {
+            if (!line.Contains(needle, StringComparison.Ordinal))
+                continue;
+            try
+            {
+                if (TrialRecord.FromJson(line).TrialId == trialId)
+                    return true;
+            }
+            catch (InvalidDataException)
+            {
+                // Damaged line: not a record.
+            }
+        }
+        return false;
     }
 
     private FileStream AcquireLock()

@@ -61,15 +61,32 @@ public class SweepResultsStoreTests
     }
 
     [Fact]
-    public void DuplicateTrialIds_FirstRecordWins()
+    public void Append_IsIdempotentByTrialId_AndFirstRecordWinsOnLoad()
     {
         using var tmp = new TempFolder();
         var store = new SweepResultsStore(tmp.File("r.jsonl"));
         var r = Record(1);
-        store.Append(r);
-        store.Append(new TrialRecord(r.Request, TrialResult.Succeeded(r.TrialId, 99)));
-        var single = Assert.Single(store.Load());
-        Assert.Equal(0.1, single.Result.Objective);
+        Assert.True(store.Append(r));
+        Assert.False(store.Append(new TrialRecord(r.Request, TrialResult.Succeeded(r.TrialId, 99))));
+        Assert.Single(File.ReadAllLines(store.Path));
+        Assert.Equal(0.1, Assert.Single(store.Load()).Result.Objective);
+
+        // A duplicate written by other means: the first record wins on load.
+        File.AppendAllText(store.Path, new TrialRecord(r.Request, TrialResult.Succeeded(r.TrialId, 42)).ToJson() + "\n");
+        Assert.Equal(0.1, Assert.Single(store.Load()).Result.Objective);
+    }
+
+    [Fact]
+    public void TruncatedLineOfATrial_DoesNotBlockRecordingItLater()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.File("r.jsonl");
+        string json = Record(5).ToJson();
+        File.WriteAllText(path, json[..(json.Length - 10)]); // the trial's own line, cut by a crash
+        var store = new SweepResultsStore(path);
+        Assert.Empty(store.Load());
+        Assert.True(store.Append(Record(5)));
+        Assert.Equal(0.5, Assert.Single(store.Load()).Result.Objective);
     }
 
     [Fact]

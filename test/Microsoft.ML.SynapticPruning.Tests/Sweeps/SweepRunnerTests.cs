@@ -42,6 +42,7 @@ public class SweepRunnerTests
         var together = await Run(3);
         Assert.Equal(1, alone.MaxConcurrency);
         Assert.True(together.MaxConcurrency > 1, "Trials never overlapped; the test would prove nothing.");
+        Assert.True(together.MaxConcurrency <= 3, $"{together.MaxConcurrency} trials ran at once with MaxConcurrency 3.");
         Assert.Equal(12, alone.Results.Count);
         Assert.Equal(alone.Results.OrderBy(kv => kv.Key), together.Results.OrderBy(kv => kv.Key));
     }
