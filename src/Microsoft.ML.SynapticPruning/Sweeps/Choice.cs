@@ -15,7 +15,7 @@ public sealed class Choice : SearchParameter
         var dup = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new ArgumentException($"Choice '{name}' lists '{dup.Key}' twice.", nameof(values));
-        Values = values.ToArray();
+        Values = Array.AsReadOnly(values.ToArray());
     }
 
     /// <summary>The allowed values, in declaration order.</summary>

@@ -56,10 +56,10 @@ public static class ForecastingSearchSpace
     public const string BatchSize = "batch_size";
 
     /// <summary>The model values.</summary>
-    public static IReadOnlyList<string> Models { get; } = new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" };
+    public static IReadOnlyList<string> Models { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" });
 
     /// <summary>The regularization values.</summary>
-    public static IReadOnlyList<string> Regularizations { get; } = new[] { "none", "dropout", "mc-dropout", "pruning" };
+    public static IReadOnlyList<string> Regularizations { get; } = Array.AsReadOnly(new[] { "none", "dropout", "mc-dropout", "pruning" });
 
     /// <summary>A new (mutable) copy of the default forecasting search space described above.</summary>
     public static SweepSearchSpace Default => Create();

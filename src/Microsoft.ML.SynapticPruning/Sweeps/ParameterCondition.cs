@@ -15,7 +15,7 @@ public sealed class ParameterCondition
         if (values.Length == 0)
             throw new ArgumentException($"A condition on '{parent}' needs at least one value that activates the parameter.", nameof(values));
         Parent = parent;
-        Values = values.ToArray();
+        Values = Array.AsReadOnly(values.ToArray());
     }
 
     /// <summary>Name of the parent choice parameter.</summary>
