@@ -1,0 +1,88 @@
+namespace Microsoft.ML.SynapticPruning.Sweeps;
+
+/// <summary>
+/// The default search space for forecasting sweeps, and the parameter names the forecasting trial runner reads.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear</description></item>
+/// <item><term><c>regularization</c></term><description>none, dropout, mc-dropout, pruning</description></item>
+/// <item><term><c>dropout</c></term><description>[0.05, 0.5], when regularization ∈ {dropout, mc-dropout}</description></item>
+/// <item><term><c>pruning_initial_sparsity</c></term><description>[0, 0.6], when regularization = pruning</description></item>
+/// <item><term><c>pruning_final_sparsity</c></term><description>[0.3, 0.95], when regularization = pruning; constraint final ≥ initial, enforced by resampling</description></item>
+/// <item><term><c>pruning_warmup_epochs</c></term><description>integer [0, 5], when regularization = pruning</description></item>
+/// <item><term><c>pruning_interval</c></term><description>integer [1, 20] log (optimizer steps between mask updates), when regularization = pruning</description></item>
+/// <item><term><c>lookback</c></term><description>integer [7, 96] log</description></item>
+/// <item><term><c>hidden_size</c></term><description>16, 32, 64, 128, when model ∈ {rnn, lstm, gru}</description></item>
+/// <item><term><c>layers</c></term><description>integer [1, 3], when model ∈ {rnn, lstm, gru, patchtst} (recurrent layers, or PatchTST encoder layers)</description></item>
+/// <item><term><c>d_model</c></term><description>16, 32, 64, when model = patchtst</description></item>
+/// <item><term><c>heads</c></term><description>2, 4, when model = patchtst</description></item>
+/// <item><term><c>learning_rate</c></term><description>[1e-4, 1e-2] log</description></item>
+/// <item><term><c>batch_size</c></term><description>32, 64, 128</description></item>
+/// </list>
+/// Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
+/// <see cref="SweepSearchSpace.Replace"/>, e.g. <c>ForecastingSearchSpace.Default.Remove("heads").Remove("d_model").Replace(new Choice("model", "lstm", "gru"))</c>
+/// (a replaced choice must still offer at least one value activating each dependent, so the PatchTST-only parameters go first).
+/// </remarks>
+public static class ForecastingSearchSpace
+{
+    /// <summary>Architecture choice.</summary>
+    public const string Model = "model";
+    /// <summary>Regularization choice.</summary>
+    public const string Regularization = "regularization";
+    /// <summary>Dropout probability.</summary>
+    public const string Dropout = "dropout";
+    /// <summary>Pruning initial sparsity s_i.</summary>
+    public const string PruningInitialSparsity = "pruning_initial_sparsity";
+    /// <summary>Pruning final sparsity s_f.</summary>
+    public const string PruningFinalSparsity = "pruning_final_sparsity";
+    /// <summary>Pruning warm-up epochs w.</summary>
+    public const string PruningWarmupEpochs = "pruning_warmup_epochs";
+    /// <summary>Optimizer steps between pruning mask updates.</summary>
+    public const string PruningInterval = "pruning_interval";
+    /// <summary>Lookback L.</summary>
+    public const string Lookback = "lookback";
+    /// <summary>Recurrent hidden size.</summary>
+    public const string HiddenSize = "hidden_size";
+    /// <summary>Layers (recurrent layers or PatchTST encoder layers).</summary>
+    public const string Layers = "layers";
+    /// <summary>PatchTST width.</summary>
+    public const string DModel = "d_model";
+    /// <summary>PatchTST attention heads.</summary>
+    public const string Heads = "heads";
+    /// <summary>Adam learning rate.</summary>
+    public const string LearningRate = "learning_rate";
+    /// <summary>Mini-batch size.</summary>
+    public const string BatchSize = "batch_size";
+
+    /// <summary>The model values.</summary>
+    public static IReadOnlyList<string> Models { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" });
+
+    /// <summary>The regularization values.</summary>
+    public static IReadOnlyList<string> Regularizations { get; } = Array.AsReadOnly(new[] { "none", "dropout", "mc-dropout", "pruning" });
+
+    /// <summary>A new (mutable) copy of the default forecasting search space described above.</summary>
+    public static SweepSearchSpace Default => Create();
+
+    /// <summary>Creates the default forecasting search space.</summary>
+    public static SweepSearchSpace Create()
+    {
+        var recurrent = new[] { "rnn", "lstm", "gru" };
+        return new SweepSearchSpace()
+            .Add(new Choice(Model, Models.ToArray()))
+            .Add(new Choice(Regularization, Regularizations.ToArray()))
+            .Add(new FloatRange(Dropout, 0.05, 0.5).When(Regularization, "dropout", "mc-dropout"))
+            .Add(new FloatRange(PruningInitialSparsity, 0.0, 0.6).When(Regularization, "pruning"))
+            .Add(new FloatRange(PruningFinalSparsity, 0.3, 0.95).When(Regularization, "pruning"))
+            .Add(new IntRange(PruningWarmupEpochs, 0, 5).When(Regularization, "pruning"))
+            .Add(new IntRange(PruningInterval, 1, 20, logScale: true).When(Regularization, "pruning"))
+            .Add(new IntRange(Lookback, 7, 96, logScale: true))
+            .Add(new Choice(HiddenSize, "16", "32", "64", "128").When(Model, recurrent))
+            .Add(new IntRange(Layers, 1, 3).When(Model, "rnn", "lstm", "gru", "patchtst"))
+            .Add(new Choice(DModel, "16", "32", "64").When(Model, "patchtst"))
+            .Add(new Choice(Heads, "2", "4").When(Model, "patchtst"))
+            .Add(new FloatRange(LearningRate, 1e-4, 1e-2, logScale: true))
+            .Add(new Choice(BatchSize, "32", "64", "128"))
+            .RequireAtLeast(PruningFinalSparsity, PruningInitialSparsity);
+    }
+}

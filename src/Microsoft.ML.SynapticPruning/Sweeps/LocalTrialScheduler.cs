@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace Microsoft.ML.SynapticPruning.Sweeps;
+
+/// <summary>
+/// Runs trials in this process, each on a dedicated thread (<see cref="TaskCreationOptions.LongRunning"/>), at most
+/// <see cref="MaxConcurrency"/> at a time.
+/// </summary>
+/// <remarks>
+/// The forecasting runner is deterministic per trial because each fit seeds itself from the trial seed. However,
+/// libtorch's random generator and its intra-op thread pool are process-wide (decisions §2): two TorchSharp fits
+/// running in parallel threads of one process share them, so their results then depend on timing. Use this
+/// scheduler with <c>maxParallelTrials = 1</c> for real training, or for runners whose every random draw uses a
+/// per-fit generator; for parallel real trials use <see cref="ProcessTrialScheduler"/> (one worker process per
+/// trial, each with its own libtorch state — the same shape as cluster workers).
+/// </remarks>
+public sealed class LocalTrialScheduler : ITrialScheduler
+{
+    private readonly ITrialRunner _runner;
+    private readonly SemaphoreSlim _slots;
+
+    /// <summary>Creates a local scheduler.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxParallelTrials"/> &lt; 1.</exception>
+    public LocalTrialScheduler(ITrialRunner runner, int maxParallelTrials = 1)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        if (maxParallelTrials < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxParallelTrials), maxParallelTrials, "maxParallelTrials must be ≥ 1.");
+        _runner = runner;
+        MaxConcurrency = maxParallelTrials;
+        _slots = new SemaphoreSlim(maxParallelTrials, maxParallelTrials);
+    }
+
+    /// <inheritdoc/>
+    public int MaxConcurrency { get; }
+
+    /// <inheritdoc/>
+    public async Task<TrialResult> RunAsync(TrialRequest trial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return TrialResult.Cancelled(trial.TrialId);
+        }
+        try
+        {
+            return await Task.Factory.StartNew(() => RunOne(trial, cancellationToken), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private TrialResult RunOne(TrialRequest trial, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        string worker = $"{Environment.MachineName}/pid{Environment.ProcessId}/thread{Environment.CurrentManagedThreadId}";
+        try
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return TrialResult.Cancelled(trial.TrialId) with { Worker = worker };
+            var result = _runner.Run(trial, cancellationToken)
+                ?? throw new InvalidOperationException($"{_runner.GetType().Name}.Run returned null for trial {trial.TrialId}.");
+            if (result.TrialId != trial.TrialId)
+                return TrialResult.Failed(trial.TrialId, $"The runner returned a result for trial '{result.TrialId}' instead of '{trial.TrialId}'.", watch.Elapsed.TotalSeconds) with { Worker = worker };
+            return result with
+            {
+                Seconds = result.Seconds > 0 ? result.Seconds : watch.Elapsed.TotalSeconds,
+                Worker = result.Worker ?? worker,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TrialResult.Cancelled(trial.TrialId, watch.Elapsed.TotalSeconds) with { Worker = worker };
+        }
+        catch (Exception ex)
+        {
+            return TrialResult.Failed(trial.TrialId, $"{ex.GetType().Name}: {ex.Message}", watch.Elapsed.TotalSeconds) with { Worker = worker };
+        }
+    }
+}
