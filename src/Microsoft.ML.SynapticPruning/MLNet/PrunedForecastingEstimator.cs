@@ -192,7 +192,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             throw new ArgumentOutOfRangeException(role, $"{role} column '{name}' was not found in the input. Available columns: {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
         if (col.Kind != SchemaShape.Column.VectorKind.Scalar || !NumericColumn.IsSupported(col.ItemType))
         {
-            string actual = col.Kind == SchemaShape.Column.VectorKind.Scalar ? col.ItemType.ToString() : $"vector of {col.ItemType}";
+            string actual = col.Kind == SchemaShape.Column.VectorKind.Scalar ? col.ItemType.ToString()! : $"vector of {col.ItemType}";
             throw new InvalidOperationException(
                 $"{role} column '{name}' has type {actual} but a numeric scalar (Single or Double; integers are converted) is expected. Convert it first, e.g. with mlContext.Transforms.Conversion.ConvertType.");
         }

@@ -48,8 +48,12 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
     /// <summary>Final global sparsity over the prunable tensors.</summary>
     public double GlobalSparsity => Model.Info.GlobalSparsity;
 
-    /// <summary>Always false: forecasts need a window of rows. Use a forecast engine for row-by-row use.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>
+    /// Reported as true only so that <c>CreatePredictionEngine</c> reaches <see cref="GetRowToRowMapper"/>, whose error
+    /// explains that forecasts need a window of rows and names the forecast engine (ML.NET's own check would only say
+    /// "Must be a row to row mapper"). Every attempt to obtain a row mapper fails.
+    /// </summary>
+    public bool IsRowToRowMapper => true;
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
