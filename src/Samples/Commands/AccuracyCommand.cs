@@ -26,6 +26,7 @@ internal static class AccuracyCommand
         bool smoke = cl.Flag("smoke");
         bool withPruning = cl.Flag("with-pruning");
         string? outPath = cl.String("out");
+        var models = cl.Strings("models", new[] { "patchtst", "dlinear" });
         cl.RejectUnknown();
         if (dataset != "etth1") throw new ArgumentException($"--dataset {dataset}: only etth1 has the published long-horizon protocol here.");
 
@@ -43,8 +44,8 @@ internal static class AccuracyCommand
         var validation = Slice(columns, channels, trainEnd - lookback, validationEnd);
         var test = Slice(columns, channels, validationEnd - lookback, testEnd);
 
-        var runs = new List<RunResult>
-        {
+        var runs = new List<RunResult>();
+        if (models.Contains("patchtst")) runs.Add(
             Train("PatchTST/42", new ForecasterSpec
             {
                 Kind = ForecasterKind.PatchTst, Lookback = lookback, Horizon = horizon, TargetChannels = 7,
@@ -54,16 +55,17 @@ internal static class AccuracyCommand
             {
                 MaxEpochs = patchEpochs, BatchSize = 128, LearningRate = 1e-4, Patience = 3, Regularization = Regularization.Dropout,
                 DropoutRate = 0.3, ConstantLearningRateEpochs = 3, LearningRateGamma = 0.9, RestoreFrom = RestoreFrom.AnyEpoch, Seed = 2021,
-            }, train, validation, test),
+            }, train, validation, test));
+        if (models.Contains("dlinear")) runs.Add(
             Train("DLinear", new ForecasterSpec
             {
                 Kind = ForecasterKind.DLinear, Lookback = lookback, Horizon = horizon, TargetChannels = 7, MovingAverageKernel = 25,
             }, new TrainingOptions
             {
+                // LTSF-Linear's ETTh1 script: lr 0.005, batch 32, lradj 'type1' (lr halves every epoch after the first).
                 MaxEpochs = dlinearEpochs, BatchSize = 32, LearningRate = 0.005, Patience = 3, Regularization = Regularization.None,
-                RestoreFrom = RestoreFrom.AnyEpoch, Seed = 2021,
-            }, train, validation, test),
-        };
+                ConstantLearningRateEpochs = 1, LearningRateGamma = 0.5, RestoreFrom = RestoreFrom.AnyEpoch, Seed = 2021,
+            }, train, validation, test));
         if (withPruning)
         {
             runs.Add(Train("PatchTST/42 + pruning 0.3→0.7", new ForecasterSpec
@@ -87,8 +89,7 @@ internal static class AccuracyCommand
             AtomicFile.Write(path, s => { using var w = new StreamWriter(s, new UTF8Encoding(false)); w.Write(report); });
             Console.WriteLine($"wrote {path}");
         }
-        bool pass = smoke || (runs[0].Mse <= 0.39 && runs[0].Mae <= 0.41 && runs[1].Mse <= 0.39);
-        return pass ? 0 : 3;
+        return smoke || Passes(runs) ? 0 : 3;
     }
 
     private sealed record RunResult(string Name, double Mse, double Mae, int Epochs, int BestEpoch, double Seconds, int TestWindows, double Sparsity, long Parameters);
@@ -162,14 +163,14 @@ internal static class AccuracyCommand
         sb.AppendLine();
         if (!smoke)
         {
-            bool pass = runs[0].Mse <= 0.39 && runs[0].Mae <= 0.41 && runs[1].Mse <= 0.39;
+            bool pass = Passes(runs);
             sb.AppendLine($"Pass mark (PatchTST MSE ≤ 0.39 and MAE ≤ 0.41, DLinear MSE ≤ 0.39): **{(pass ? "passed" : "NOT passed")}**.");
             sb.AppendLine();
         }
         sb.AppendLine("Settings. PatchTST/42: patch 16, stride 8, end padding (42 patches), channel independence, RevIN without affine, learnable positional " +
                       "embedding, 3 encoder layers, 4 heads, d_model 16, d_ff 128, dropout 0.3, BatchNorm, residual attention, flatten head; Adam lr 1e-4, batch 128, " +
                       $"lr constant for 3 epochs then ×0.9 per epoch; epochs capped at {patchEpochs} (published: 100 with patience 100) to fit a 2-core machine. " +
-                      $"DLinear: moving average 25, shared linear maps; Adam lr 0.005, batch 32, ≤ {dlinearEpochs} epochs, patience 3. Seed 2021.");
+                      $"DLinear: moving average 25, shared linear maps; Adam lr 0.005 halved every epoch after the first (LTSF-Linear's 'type1'), batch 32, ≤ {dlinearEpochs} epochs, patience 3. Seed 2021.");
         sb.AppendLine();
         sb.AppendLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; libtorch threads: " +
                       $"{TorchSharp.torch.get_num_threads()} at the end of the run; OMP_WAIT_POLICY={Microsoft.ML.SynapticPruning.Runtime.NativeRuntime.NativeOmpWaitPolicy}.");
@@ -181,6 +182,11 @@ internal static class AccuracyCommand
         sb.AppendLine("```");
         return sb.ToString();
     }
+
+    private static bool Passes(List<RunResult> runs)
+        => runs.Where(r => r.Name == "PatchTST/42").All(r => r.Mse <= 0.39 && r.Mae <= 0.41)
+        && runs.Where(r => r.Name == "DLinear").All(r => r.Mse <= 0.39)
+        && runs.Any(r => r.Name == "PatchTST/42") && runs.Any(r => r.Name == "DLinear");
 
     internal static string FindRepoRoot()
     {
