@@ -169,5 +169,46 @@ public sealed class ForecastingSweepTests
         Assert.InRange(recorded, 1, 2);
     }
 
+    [Fact]
+    public void WorkerProtocolGivesTheInProcessResultAndRefusesOtherData()
+    {
+        var ml = new MLContext(seed: 1);
+        var runner = new ForecastingTrialRunner(ml, Series(ml), SmallSweep());
+        var config = new Configuration(new Dictionary<string, string> { ["model"] = "dlinear", ["regularization"] = "none", ["lookback"] = "24", ["batch_size"] = "32" });
+        var trial = new TrialRequest("s", config, 3, 0, 2, 2, runner.Data);
+        var inProcess = runner.Run(trial, CancellationToken.None);
+
+        var output = new StringWriter();
+        int code = TrialWorker.Run(runner, new StringReader(trial.ToJson()), output, new StringWriter());
+        Assert.Equal(0, code);
+        var viaWorker = TrialResult.FromJson(output.ToString().Trim().Split('\n')[^1]);
+        Assert.Equal(TrialStatus.Succeeded, viaWorker.Status);
+        Assert.Equal(inProcess.Objective, viaWorker.Objective);
+
+        // A worker holding different data (one value changed) refuses the trial.
+        var other = new ForecastingTrialRunner(ml, Series(ml, (i, v) => i == 7 ? v + 1 : v), SmallSweep());
+        Assert.NotEqual(runner.Data.Sha256, other.Data.Sha256);
+        output = new StringWriter();
+        TrialWorker.Run(other, new StringReader(trial.ToJson()), output, new StringWriter());
+        var refused = TrialResult.FromJson(output.ToString().Trim().Split('\n')[^1]);
+        Assert.Equal(TrialStatus.Failed, refused.Status);
+        Assert.Contains("SHA-256", refused.Error);
+    }
+
+    [Fact]
+    public void TheEvaluationProtocolIsPartOfTheDataReferenceSoStoredResultsAreNotReusedAcrossMetrics()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Series(ml);
+        var mae = new ForecastingTrialRunner(ml, data, SmallSweep()).Data;
+        var rmseOptions = SmallSweep();
+        rmseOptions.Metric = ForecastingMetric.Rmse;
+        var horizonOptions = SmallSweep();
+        horizonOptions.Horizon = 4;
+        Assert.Equal(mae.Sha256, new ForecastingTrialRunner(ml, data, SmallSweep()).Data.Sha256);   // stable
+        Assert.NotEqual(mae.Sha256, new ForecastingTrialRunner(ml, data, rmseOptions).Data.Sha256);
+        Assert.NotEqual(mae.Sha256, new ForecastingTrialRunner(ml, data, horizonOptions).Data.Sha256);
+    }
+
     private static double[] Objectives(ForecastingSweepResult r) => r.Leaderboard.Rows.OrderBy(x => x.TrialId).Select(x => x.Objective).ToArray();
 }
