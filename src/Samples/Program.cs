@@ -10,6 +10,8 @@ public static class Program
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("forecast", "Load a saved model (.zip) in a fresh process and print its forecasts for the last rows (exact bits). Options: --model FILE --data CSV --rows N --column NAME", ForecastCommand.Run),
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --with-pruning --smoke --out FILE", AccuracyCommand.Run),
+        ("sweep", SweepCommand.Help, SweepCommand.Run),
+        ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>

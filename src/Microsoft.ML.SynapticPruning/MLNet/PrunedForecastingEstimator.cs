@@ -112,6 +112,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         var t = new TrainingOptions
         {
             MaxEpochs = o.MaxEpochs,
+            StopAfterEpochs = o.StopAfterEpochs,
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
             Patience = o.Patience,

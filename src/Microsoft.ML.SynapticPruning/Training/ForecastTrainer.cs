@@ -117,7 +117,8 @@ public sealed class ForecastTrainer
             double bestLoss = double.PositiveInfinity;
             bool stoppedEarly = false;
 
-            for (int epoch = 0; epoch < options.MaxEpochs; epoch++)
+            int epochLimit = options.StopAfterEpochs ?? options.MaxEpochs;
+            for (int epoch = 0; epoch < epochLimit; epoch++)
             {
                 double lr = options.LearningRateAt(epoch);
                 foreach (var group in adam.ParamGroups) group.LearningRate = lr;
@@ -184,7 +185,7 @@ public sealed class ForecastTrainer
                         else if (++badEpochs >= options.Patience)
                         {
                             stop = true;
-                            stoppedEarly = epoch < options.MaxEpochs - 1;
+                            stoppedEarly = epoch < epochLimit - 1;
                         }
                     }
                 }

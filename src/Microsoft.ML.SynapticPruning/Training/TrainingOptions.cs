@@ -13,6 +13,13 @@ public sealed class TrainingOptions
     /// <summary>Maximum number of epochs T (also the length of the pruning schedule). Default 20.</summary>
     public int MaxEpochs { get; set; } = 20;
 
+    /// <summary>
+    /// Stops the run after this many epochs while every schedule (pruning, learning rate) keeps the length
+    /// <see cref="MaxEpochs"/> — a successive-halving rung truncates a run this way. Null = train up to
+    /// <see cref="MaxEpochs"/> (default). In [1, MaxEpochs] when set.
+    /// </summary>
+    public int? StopAfterEpochs { get; set; }
+
     /// <summary>Windows per optimizer step. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -109,6 +116,8 @@ public sealed class TrainingOptions
     public void Validate()
     {
         if (MaxEpochs < 1) throw Range(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
+        if (StopAfterEpochs is { } stopAfter && (stopAfter < 1 || stopAfter > MaxEpochs))
+            throw Range(nameof(StopAfterEpochs), stopAfter, $"must be in [1, MaxEpochs = {MaxEpochs}] (or null to train up to MaxEpochs)");
         if (BatchSize < 1) throw Range(nameof(BatchSize), BatchSize, "must be at least 1");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Range(nameof(LearningRate), LearningRate, "must be a positive finite number, e.g. 1e-3");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw Range(nameof(Beta1), Beta1, "must be in [0, 1)");

@@ -111,6 +111,12 @@ public abstract class PrunedForecasterOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Sweep trials only: stop after this many epochs while the schedules keep the length <see cref="MaxEpochs"/>
+    /// (<see cref="TrainingOptions.StopAfterEpochs"/>). Null = train up to MaxEpochs.
+    /// </summary>
+    internal int? StopAfterEpochs { get; set; }
+
     /// <summary>The architecture these options train.</summary>
     internal abstract ForecasterKind Kind { get; }
 

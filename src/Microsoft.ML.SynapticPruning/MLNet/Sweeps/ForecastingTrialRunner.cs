@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SynapticPruning.Evaluation;
+using Microsoft.ML.SynapticPruning.Sweeps;
+using Microsoft.ML.SynapticPruning.Training;
+using Microsoft.ML.Transforms;
+
+namespace Microsoft.ML.SynapticPruning.MLNet;
+
+/// <summary>
+/// Runs forecasting trials: maps a <see cref="Configuration"/> to the options class of its model
+/// (<see cref="CreateOptions"/>) and scores it by rolling-origin cross-validation on one time-ordered series.
+/// </summary>
+/// <remarks>
+/// <para><b>Protocol.</b> The folds come from <see cref="RollingOriginSplitter"/> (the first fold trains on at least
+/// <see cref="ForecastingSweepOptions.MinTrainFraction"/> of the rows; the same folds for every trial). For each fold the
+/// estimator is fitted on rows [0, TrainEnd) only — its own validation tail (the last 10 % of those windows) drives
+/// early stopping — then the fitted model forecasts over rows [0, TestEnd) and only windows whose targets all lie in
+/// [TestStart, TestEnd) are scored (<c>Evaluate(..., firstScoredRow: TestStart)</c>). Nothing is shuffled and no row
+/// at or after TestEnd is read for the fold. The objective is the mean of <see cref="ForecastingSweepOptions.Metric"/>
+/// over the folds; the metrics "mae", "rmse", "smape", "mase" (fold means) and "sparsity" (mean final global sparsity)
+/// are reported too.</para>
+/// <para><b>Epoch budget.</b> A trial trains <see cref="TrialRequest.EpochBudget"/> epochs of a schedule whose length is
+/// <see cref="TrialRequest.MaxEpochs"/> (T): pruning and learning-rate schedules use T, a rung stops early. A promoted
+/// trial (<see cref="TrialRequest.ResumeFromTrialId"/>) is retrained from scratch to its larger budget: the run is
+/// deterministic, so this gives the same result as resuming from the rung's checkpoint, at the cost of repeating the
+/// lower rung's epochs. Prediction intervals are off during trials (<see cref="PrunedForecasterOptions.Confidence"/> = null).</para>
+/// <para><b>Data identity.</b> <see cref="Data"/>'s SHA-256 covers the series' bytes (label and covariates as
+/// little-endian float32, row by row) <i>and</i> the evaluation protocol (columns, horizon, folds, metric, …), because
+/// trial ids are built from it and a stored result may only be reused for the same data scored the same way. A trial
+/// whose data reference differs from this runner's is refused (<see cref="InvalidDataException"/>).</para>
+/// </remarks>
+public sealed class ForecastingTrialRunner : ITrialRunner
+{
+    private readonly IHostEnvironment _env;
+    private readonly IDataView _data;
+    private readonly ForecastingSweepOptions _options;
+
+    /// <summary>Creates a runner over <paramref name="data"/> (time-ordered rows) with the sweep's settings.</summary>
+    /// <param name="mlContext">The context trials are fitted in (its log receives the estimator's messages).</param>
+    /// <param name="data">The series the sweep runs on.</param>
+    /// <param name="options">The sweep's settings (label, covariates, horizon, folds, metric, …).</param>
+    /// <param name="dataName">Informative name of the data (a bundled dataset name, a file path, …).</param>
+    /// <exception cref="ArgumentException">Invalid options, or missing/non-numeric columns.</exception>
+    public ForecastingTrialRunner(MLContext mlContext, IDataView data, ForecastingSweepOptions options, string dataName = "in-memory")
+        : this((IHostEnvironment)(mlContext ?? throw new ArgumentNullException(nameof(mlContext))), data, options, dataName)
+    {
+    }
+
+    internal ForecastingTrialRunner(IHostEnvironment env, IDataView data, ForecastingSweepOptions options, string dataName)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(dataName);
+        options.Validate();
+        _env = env;
+        _data = data;
+        _options = options;
+        (RowCount, Data) = Describe(data, options, dataName);
+    }
+
+    /// <summary>Rows in the series.</summary>
+    public int RowCount { get; }
+
+    /// <summary>The data reference trials must carry: name and SHA-256 of the series and protocol (see remarks).</summary>
+    public DataReference Data { get; }
+
+    /// <summary>Called after every scored fold (on the trial's thread). For diagnostics and tests.</summary>
+    public Action<ForecastingFoldEvaluation>? FoldEvaluated { get; set; }
+
+    /// <summary>The rolling-origin folds for a configuration of lookback <paramref name="lookback"/> (the boundaries do not depend on it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The series is too short for the folds, the horizon and this lookback.</exception>
+    public IReadOnlyList<TimeSeriesFold> GetFolds(int lookback)
+    {
+        int minTrain = Math.Max(1, (int)Math.Floor(RowCount * _options.MinTrainFraction));
+        return RollingOriginSplitter.Split(RowCount, _options.Folds, _options.Horizon, lookback, minTrain);
+    }
+
+    /// <inheritdoc/>
+    public TrialResult Run(TrialRequest trial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.Data.Sha256 != Data.Sha256)
+            throw new InvalidDataException(
+                $"Trial {trial.TrialId} expects data '{trial.Data.Name}' with SHA-256 {trial.Data.Sha256}, but this runner holds '{Data.Name}' with SHA-256 {Data.Sha256} " +
+                "(series bytes and evaluation protocol); the worker must see the same data and sweep options as the submitter.");
+        cancellationToken.ThrowIfCancellationRequested();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var options = CreateOptions(trial.Configuration, _options, trial.MaxEpochs, trial.Seed);
+        options.Confidence = null;
+        options.StopAfterEpochs = trial.EpochBudget < trial.MaxEpochs ? trial.EpochBudget : null;
+        options.CancellationToken = cancellationToken;
+        var folds = GetFolds(options.Lookback);
+
+        double mae = 0, rmse = 0, smape = 0, mase = 0, sparsity = 0;
+        int epochsRun = 0;
+        foreach (var fold in folds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IDataView trainView = Take(fold.TrainEnd);
+            IDataView forecastView = Take(fold.TestEnd);
+            var estimator = new PrunedForecastingEstimator(_env, options);
+            using var model = estimator.Fit(trainView);
+            var scored = model.Transform(forecastView);
+            var metrics = ForecastingEvaluation.Evaluate(scored, options.LabelColumnName, options.OutputColumnName, null, fold.TestStart);
+            if (metrics.WindowCount == 0)
+                throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
+            if (FoldEvaluated is { } report)
+                report(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));
+            mae += metrics.Mae;
+            rmse += metrics.Rmse;
+            smape += metrics.Smape;
+            mase += metrics.Mase;
+            sparsity += model.GlobalSparsity;
+            epochsRun = Math.Max(epochsRun, model.Info.EpochsRun);
+        }
+        int k = folds.Count;
+        var means = new Dictionary<string, double>
+        {
+            ["mae"] = mae / k, ["rmse"] = rmse / k, ["smape"] = smape / k, ["mase"] = mase / k, ["sparsity"] = sparsity / k,
+        };
+        double objective = _options.Metric switch
+        {
+            ForecastingMetric.Mae => means["mae"],
+            ForecastingMetric.Rmse => means["rmse"],
+            ForecastingMetric.Mase => means["mase"],
+            _ => means["smape"],
+        };
+        if (!double.IsFinite(objective))
+            return TrialResult.Failed(trial.TrialId, $"The objective ({_options.Metric}) is {objective} (e.g. a MASE scale of 0 or NaN forecasts).", watch.Elapsed.TotalSeconds);
+        return TrialResult.Succeeded(trial.TrialId, objective, means, epochsRun, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Maps a configuration to the options class of its model (parameter names of <see cref="ForecastingSearchSpace"/>):
+    /// model rnn/lstm/gru/patchtst/dlinear → <see cref="PrunedRnnOptions"/>/<see cref="PrunedLstmOptions"/>/<see cref="PrunedGruOptions"/>/
+    /// <see cref="PrunedPatchTstOptions"/>/<see cref="PrunedDLinearOptions"/>; regularization none/dropout/mc-dropout/pruning →
+    /// <see cref="Regularization"/> None/Dropout/MonteCarloDropout/SynapticPruning; dropout → DropoutRate;
+    /// pruning_initial_sparsity/pruning_final_sparsity/pruning_warmup_epochs/pruning_interval → InitialSparsity/FinalSparsity/
+    /// WarmupEpochs (at most <paramref name="maxEpochs"/> − 1, so pruning can start)/PruningInterval; lookback; hidden_size and
+    /// layers (recurrent); layers, d_model, heads (PatchTST encoder); learning_rate; batch_size. Absent parameters keep the
+    /// options class's defaults (the model defaults to lstm). Label, covariates (recurrent models only), time column,
+    /// horizon, seasonal period and normalisation come from <paramref name="sweep"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown model or regularization value.</exception>
+    public static PrunedForecasterOptions CreateOptions(Configuration configuration, ForecastingSweepOptions sweep, int maxEpochs, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(sweep);
+        if (maxEpochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxEpochs), maxEpochs, "maxEpochs must be at least 1.");
+        string model = configuration.GetStringOrDefault(ForecastingSearchSpace.Model, "lstm")!;
+        PrunedForecasterOptions o = model switch
+        {
+            "rnn" => new PrunedRnnOptions(),
+            "lstm" => new PrunedLstmOptions(),
+            "gru" => new PrunedGruOptions(),
+            "patchtst" => new PrunedPatchTstOptions(),
+            "dlinear" => new PrunedDLinearOptions(),
+            _ => throw new ArgumentException(
+                $"Configuration parameter '{ForecastingSearchSpace.Model}' = '{model}' is not a model; use one of {string.Join(", ", ForecastingSearchSpace.Models)}.", nameof(configuration)),
+        };
+        o.LabelColumnName = sweep.LabelColumnName;
+        o.TimeColumnName = sweep.TimeColumnName;
+        o.Horizon = sweep.Horizon;
+        o.SeasonalPeriod = sweep.SeasonalPeriod;
+        o.Normalization = sweep.Normalization;
+        o.MaxEpochs = maxEpochs;
+        o.Seed = seed;
+
+        if (configuration.GetStringOrDefault(ForecastingSearchSpace.Regularization, null) is { } regularization)
+        {
+            o.Regularization = regularization switch
+            {
+                "none" => Regularization.None,
+                "dropout" => Regularization.Dropout,
+                "mc-dropout" => Regularization.MonteCarloDropout,
+                "pruning" => Regularization.SynapticPruning,
+                _ => throw new ArgumentException(
+                    $"Configuration parameter '{ForecastingSearchSpace.Regularization}' = '{regularization}' is not a regularization; use one of {string.Join(", ", ForecastingSearchSpace.Regularizations)}.", nameof(configuration)),
+            };
+        }
+        o.DropoutRate = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.Dropout, o.DropoutRate);
+        o.InitialSparsity = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningInitialSparsity, o.InitialSparsity);
+        o.FinalSparsity = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningFinalSparsity, o.FinalSparsity);
+        o.WarmupEpochs = Math.Min(configuration.GetIntOrDefault(ForecastingSearchSpace.PruningWarmupEpochs, o.WarmupEpochs), maxEpochs - 1);
+        o.PruningInterval = configuration.GetIntOrDefault(ForecastingSearchSpace.PruningInterval, o.PruningInterval);
+        o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
+        o.LearningRate = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.LearningRate, o.LearningRate);
+        o.BatchSize = configuration.GetIntOrDefault(ForecastingSearchSpace.BatchSize, o.BatchSize);
+        switch (o)
+        {
+            case PrunedRecurrentOptions r:
+                r.FeatureColumnNames = sweep.FeatureColumnNames.ToArray();
+                r.HiddenSize = configuration.GetIntOrDefault(ForecastingSearchSpace.HiddenSize, r.HiddenSize);
+                r.NumberOfLayers = configuration.GetIntOrDefault(ForecastingSearchSpace.Layers, r.NumberOfLayers);
+                break;
+            case PrunedPatchTstOptions p:
+                p.ModelDimension = configuration.GetIntOrDefault(ForecastingSearchSpace.DModel, p.ModelDimension);
+                p.NumberOfHeads = configuration.GetIntOrDefault(ForecastingSearchSpace.Heads, p.NumberOfHeads);
+                p.NumberOfLayers = configuration.GetIntOrDefault(ForecastingSearchSpace.Layers, p.NumberOfLayers);
+                break;
+        }
+        return o;
+    }
+
+    private IDataView Take(int rows) => new SkipTakeFilter(_env, new SkipTakeFilter.TakeOptions { Count = rows }, _data);
+
+    private static long CountRows(IDataView view)
+    {
+        long n = 0;
+        using var cursor = view.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext()) n++;
+        return n;
+    }
+
+    private static (int Rows, DataReference Reference) Describe(IDataView data, ForecastingSweepOptions o, string name)
+    {
+        var columns = new List<DataViewSchema.Column> { NumericColumn.Require(data.Schema, o.LabelColumnName, "Label") };
+        columns.AddRange(o.FeatureColumnNames.Select(f => NumericColumn.Require(data.Schema, f, "Feature")));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var inv = CultureInfo.InvariantCulture;
+        string protocol = string.Join("\n",
+            "synaptic-pruning forecasting sweep data v1",
+            "label=" + o.LabelColumnName,
+            "features=" + string.Join(",", o.FeatureColumnNames),
+            "time=" + (o.TimeColumnName ?? ""),
+            "horizon=" + o.Horizon.ToString(inv),
+            "seasonal_period=" + o.SeasonalPeriod.ToString(inv),
+            "metric=" + o.Metric,
+            "folds=" + o.Folds.ToString(inv),
+            "min_train_fraction=" + o.MinTrainFraction.ToString("R", inv),
+            "normalization=" + (o.Normalization?.ToString() ?? "default"),
+            "");
+        hash.AppendData(Encoding.UTF8.GetBytes(protocol));
+        int rows = 0;
+        var buffer = new byte[4 * columns.Count];
+        using (var cursor = data.GetRowCursor(columns))
+        {
+            var getters = columns.Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
+            while (cursor.MoveNext())
+            {
+                for (int c = 0; c < getters.Length; c++)
+                    System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * c), getters[c]());
+                hash.AppendData(buffer);
+                rows++;
+            }
+        }
+        if (rows == 0)
+            throw new ArgumentException("The sweep data has no rows.", nameof(data));
+        return (rows, new DataReference(name, Convert.ToHexStringLower(hash.GetHashAndReset())));
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Sweeps;
+
+namespace Samples.Commands;
+
+/// <summary>
+/// <c>sweep</c>: a hyper-parameter sweep through the ML.NET API (<c>ml.Forecasting.CreateSweep</c>) on the first 80 % of a
+/// series, scored by rolling-origin CV; then the best configuration, the paper's default configuration (LSTM, pruning
+/// 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64) and the naive forecast are compared
+/// on the last 20 %, which the sweep never saw.
+/// </summary>
+internal static class SweepCommand
+{
+    /// <summary>The help line of the command.</summary>
+    public const string Help = "Hyper-parameter sweep (rolling-origin CV on the first 80%), then best vs paper default vs naive on the last 20%. "
+        + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
+        + "[--parallel 1] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
+
+    private const double TestFraction = 0.2;
+
+    public static int Run(string[] args)
+    {
+        var cl = new CommandLine(args);
+        string data = cl.String("data", "bitcoin");
+        string? target = cl.String("target");
+        bool quick = cl.Flag("quick");
+        int trials = cl.Int("trials", quick ? 8 : 20);
+        double budgetMinutes = cl.Double("budget-minutes", quick ? 1 : 5);
+        string tunerName = cl.String("tuner", "asha");
+        int parallel = cl.Int("parallel", 1);
+        string? results = cl.String("results");
+        string[] models = cl.Strings("models", ForecastingSearchSpace.Models.ToArray());
+        int seed = cl.Int("seed", 0);
+        int epochs = cl.Int("epochs", quick ? 4 : 20);
+        var (values, column, datasetSeason, name) = SweepData.Load(data, target);
+        var options = ProtocolOptions(cl, datasetSeason);
+        cl.RejectUnknown();
+        if (parallel < 1) throw new ArgumentException($"--parallel must be at least 1 (got {parallel}).");
+        if (!(budgetMinutes > 0)) throw new ArgumentException($"--budget-minutes must be positive (got {budgetMinutes}).");
+
+        int rows = values.Length, testStart = (int)Math.Round(rows * (1 - TestFraction));
+        var ml = new MLContext(seed: seed);
+        var sweepView = SweepData.ToDataView(ml, values, column, testStart);
+        var fullView = SweepData.ToDataView(ml, values, column, rows);
+        options.LabelColumnName = column;
+        options.MaxTrials = trials;
+        options.TimeBudget = TimeSpan.FromMinutes(budgetMinutes);
+        options.MaxEpochs = epochs;
+        options.Seed = seed;
+        options.ResultsFile = results;
+        options.SearchSpace = Space(models);
+        options.Tuner = tunerName switch
+        {
+            "asha" => SweepTuner.SuccessiveHalving,
+            "random" => SweepTuner.Random,
+            "tpe" => SweepTuner.Tpe,
+            _ => throw new ArgumentException($"--tuner '{tunerName}' is unknown; use asha, random or tpe."),
+        };
+        if (parallel > 1)
+            options.Scheduler = WorkerScheduler(parallel, File.Exists(data) ? Path.GetFullPath(data) : data, column, testStart, options);
+
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Sweep on {name} ({column}): {rows} rows; the sweep sees rows [0, {testStart}), the test is rows [{testStart}, {rows}).");
+        Console.WriteLine($"  horizon {options.Horizon}, {options.Folds} rolling-origin folds, metric {options.Metric}, tuner {tunerName}, ≤ {trials} trials, " +
+                          $"budget {budgetMinutes.ToString(inv)} min, T = {epochs} epochs, {parallel} parallel ({(parallel > 1 ? "worker processes" : "in-process")}), seed {seed}" +
+                          (results is null ? "" : $", results {results}"));
+        Console.WriteLine($"  models: {string.Join(", ", models)}");
+
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        var progress = new SyncProgress<SweepProgress>(p =>
+        {
+            if (p.LastFinished is not { } r) return;
+            string outcome = r.Result.Status == TrialStatus.Succeeded
+                ? $"{options.Metric} {r.Result.Objective.ToString("G5", inv)}"
+                : $"failed: {r.Result.Error}";
+            Console.WriteLine($"[{p.Completed,3}/{p.MaxTrials}] {p.Elapsed.TotalSeconds,6:F1} s  {r.TrialId} rung {r.Request.Rung} ({r.Request.EpochBudget} ep)  " +
+                              $"{outcome}  best {p.BestObjective.ToString("G5", inv)}  | {r.Request.Configuration}");
+        });
+
+        ForecastingSweepResult result;
+        try
+        {
+            result = ml.Forecasting.CreateSweep(options).Run(sweepView, progress, cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine(results is null ? "Cancelled." : $"Cancelled; finished trials are in {results} (run again to resume).");
+            return 130;
+        }
+        var o = result.Outcome;
+        Console.WriteLine();
+        Console.WriteLine($"Stopped: {o.StopReason} after {o.Elapsed.TotalSeconds:F0} s; {o.TrialsExecuted} trials run, {o.TrialsReused} reused, {o.Records.Count} finished.");
+        foreach (var w in o.Warnings) Console.WriteLine($"  warning: {w}");
+        Console.WriteLine();
+        Console.WriteLine("Leaderboard (objective = mean over folds; low rungs trained fewer epochs and, with pruning, had not reached s_f):");
+        Console.Write(result.Leaderboard.Format());
+        Console.WriteLine();
+        Console.WriteLine($"Best: {result.BestTrial.TrialId} ({result.BestOptions.GetType().Name}, {result.BestOptions.Regularization}) {result.BestConfiguration}");
+
+        // Held-out test: the last 20 %, never seen by the sweep.
+        using var best = result.BestModel;
+        var bestMetrics = ml.Forecasting.Evaluate(best.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
+        var paperOptions = new PrunedLstmOptions
+        {
+            LabelColumnName = column, Horizon = options.Horizon, MaxEpochs = epochs, Seed = seed, SeasonalPeriod = options.SeasonalPeriod,
+            Normalization = options.Normalization, WarmupEpochs = Math.Min(2, epochs - 1),
+        };
+        using var paper = ml.Forecasting.PrunedLstm(paperOptions).Fit(sweepView);
+        var paperMetrics = ml.Forecasting.Evaluate(paper.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
+        double naive = NaiveMae(values, testStart, options.Horizon);
+        Console.WriteLine();
+        Console.WriteLine($"Held-out test (rows [{testStart}, {rows}), {bestMetrics.WindowCount} windows, horizon {options.Horizon}); all three fitted on rows [0, {testStart}):");
+        Console.WriteLine($"  sweep best     MAE {bestMetrics.Mae.ToString("F2", inv),12}  ({result.BestOptions.GetType().Name.Replace("Options", "")}, {result.BestOptions.Regularization})");
+        Console.WriteLine($"  paper default  MAE {paperMetrics.Mae.ToString("F2", inv),12}  (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64, {epochs} epochs)");
+        Console.WriteLine($"  naive          MAE {naive.ToString("F2", inv),12}  (last value repeated)");
+        return 0;
+    }
+
+    /// <summary>The settings that define how trials are scored; the sweep passes them to its workers verbatim.</summary>
+    internal static ForecastingSweepOptions ProtocolOptions(CommandLine cl, int defaultSeason)
+    {
+        var o = new ForecastingSweepOptions
+        {
+            Horizon = cl.Int("horizon", 7),
+            Folds = cl.Int("folds", 3),
+            SeasonalPeriod = cl.Int("season", defaultSeason),
+            Metric = cl.String("metric", "mae") switch
+            {
+                "mae" => ForecastingMetric.Mae,
+                "rmse" => ForecastingMetric.Rmse,
+                "mase" => ForecastingMetric.Mase,
+                "smape" => ForecastingMetric.Smape,
+                var m => throw new ArgumentException($"--metric '{m}' is unknown; use mae, rmse, mase or smape."),
+            },
+            Normalization = cl.String("normalization") switch
+            {
+                null => null,
+                "none" => InstanceNormalization.None,
+                "window" => InstanceNormalization.Window,
+                "window-last" => InstanceNormalization.WindowLast,
+                var n => throw new ArgumentException($"--normalization '{n}' is unknown; use none, window or window-last."),
+            },
+        };
+        o.Validate();
+        return o;
+    }
+
+    /// <summary>The default space narrowed to <paramref name="models"/> (parameters no remaining model uses are removed).</summary>
+    internal static SweepSearchSpace Space(string[] models)
+    {
+        var unknown = models.Except(ForecastingSearchSpace.Models).ToArray();
+        if (models.Length == 0 || unknown.Length > 0)
+            throw new ArgumentException($"--models: unknown model(s) {string.Join(", ", unknown)}; use a comma-separated subset of {string.Join(",", ForecastingSearchSpace.Models)}.");
+        var space = ForecastingSearchSpace.Default;
+        bool recurrent = models.Any(m => m is "rnn" or "lstm" or "gru");
+        if (!models.Contains("patchtst")) space.Remove(ForecastingSearchSpace.DModel).Remove(ForecastingSearchSpace.Heads);
+        if (!recurrent) space.Remove(ForecastingSearchSpace.HiddenSize);
+        if (!recurrent && !models.Contains("patchtst")) space.Remove(ForecastingSearchSpace.Layers);
+        return space.Replace(new Choice(ForecastingSearchSpace.Model, models.Distinct().ToArray()));
+    }
+
+    private static ProcessTrialScheduler WorkerScheduler(int parallel, string data, string column, int rows, ForecastingSweepOptions o)
+    {
+        string command = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the current executable to start worker processes.");
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(command).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            args.Add(typeof(Program).Assembly.Location);
+        var inv = CultureInfo.InvariantCulture;
+        args.AddRange(new[]
+        {
+            "trial-worker", "--data", data, "--target", column, "--rows", rows.ToString(inv), "--horizon", o.Horizon.ToString(inv),
+            "--folds", o.Folds.ToString(inv), "--season", o.SeasonalPeriod.ToString(inv), "--metric", o.Metric.ToString().ToLowerInvariant(),
+        });
+        if (o.Normalization is { } n)
+            args.AddRange(new[] { "--normalization", n switch { InstanceNormalization.Window => "window", InstanceNormalization.WindowLast => "window-last", _ => "none" } });
+        return new ProcessTrialScheduler(command, args.ToArray(), parallel)
+        {
+            EnvironmentVariables = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" },
+        };
+    }
+
+    /// <summary>MAE of the last value repeated, over the windows Evaluate scores: origins t ≥ testStart − 1 with t + H in range.</summary>
+    private static double NaiveMae(float[] values, int testStart, int horizon)
+    {
+        double sum = 0;
+        long n = 0;
+        for (int t = testStart - 1; t + horizon < values.Length; t++)
+            for (int h = 1; h <= horizon; h++) { sum += Math.Abs(values[t + h] - values[t]); n++; }
+        return sum / n;
+    }
+
+    private sealed class SyncProgress<T>(Action<T> onReport) : IProgress<T>
+    {
+        public void Report(T value) => onReport(value);
+    }
+}
