@@ -49,7 +49,7 @@ public sealed class ReportDocument
                     break;
                 case ReportBlock.Table t:
                     sb.Append("| ").Append(string.Join(" | ", t.Header.Select(EscapeCell))).AppendLine(" |");
-                    sb.Append('|').Append(string.Concat(t.Header.Select((_, j) => j == 0 ? "---|" : "---:|"))).AppendLine();
+                    sb.Append('|').Append(string.Concat(t.Header.Select((_, j) => j > 0 && IsNumericColumn(t, j) ? "---:|" : "---|"))).AppendLine();
                     for (int r = 0; r < t.Rows.Count; r++)
                     {
                         var cells = t.Rows[r].Select((c, j) => t.Emphasis[r] && c.Length > 0 && j == 0 ? $"*{EscapeCell(c)}*" : EscapeCell(c));
@@ -119,6 +119,9 @@ public sealed class ReportDocument
         sb.AppendLine("</body></html>");
         return sb.ToString();
     }
+
+    private static bool IsNumericColumn(ReportBlock.Table t, int j) =>
+        t.Rows.All(r => j >= r.Count || r[j].Length == 0 || r[j].TrimStart('*', '+', '−', '-', '[').Length > 0 && (char.IsDigit(r[j].TrimStart('*', '+', '−', '-', '[')[0]) || r[j] is "—" or "yes" or "no" or "not ranked"));
 
     private static string EscapeCell(string s) => s.Replace("|", "\\|");
 

@@ -37,7 +37,11 @@ public static class StudyPlots
         double groupTop = -0.25;
         double groupBottom = groupTop - 0.16 * Math.Max(0, layout.Groups.Count - 1);
         labelBottom = Math.Min(labelBottom, groupBottom - 0.5);
-        double left = 1 - 0.35 * Math.Max(1, k - 1) - 0.2, right = k + 0.35 * Math.Max(1, k - 1) + 0.2;
+        // Room for the labels: a label of P pixels needs W axis units where W = P·(k + 2W + 1)/width.
+        const int width = 1000;
+        double labelPx = layout.Methods.Max(m => m.Name.Length + 7) * 9.0 + 30;
+        double labelUnits = labelPx * k / (width - 2 * labelPx);
+        double left = 0.5, right = k + 0.5;
 
         // Axis with ticks.
         Line(plt, 1, 0, k, 0, Colors.Black, 2);
@@ -75,7 +79,7 @@ public static class StudyPlots
             bool isLeft = layout.IsLeft(i);
             int row = isLeft ? i : k - 1 - i;
             double y = groupBottom - 0.45 - step * row;
-            double xEnd = isLeft ? left + 0.3 : right - 0.3;
+            double xEnd = isLeft ? left : right;
             var color = MethodColor(name);
             Line(plt, rank, 0, rank, y, Colors.Black, 1.2);
             Line(plt, rank, y, xEnd, y, Colors.Black, 1.2);
@@ -99,13 +103,13 @@ public static class StudyPlots
         }
 
         double bottom = groupBottom - 0.45 - step * (perSide - 1) - 0.3;
-        plt.Axes.SetLimits(left - 1.2, right + 1.2, bottom, 1.25);
+        plt.Axes.SetLimits(left - labelUnits, right + labelUnits, bottom, 1.25);
         plt.Axes.Frameless();
         plt.HideGrid();
         plt.Title(title);
         plt.Axes.Title.Label.FontSize = 15;
         int height = (int)(170 + 60 * (1.25 - bottom));
-        plt.SavePng(path, 900, Math.Max(260, height));
+        plt.SavePng(path, width, Math.Max(260, height));
     }
 
     private static void Line(Plot plt, double x1, double y1, double x2, double y2, Color color, double width)
@@ -139,7 +143,7 @@ public static class StudyPlots
                 if (values.Length == 0) continue;
                 var ci = Microsoft.ML.SynapticPruning.Evaluation.Statistics.DescriptiveStatistics.MeanConfidenceInterval(values);
                 double err = double.IsNaN(ci.HalfWidth) ? 0 : ci.HalfWidth;
-                bars.Add(new Bar { Position = position, Value = ci.Mean, Error = err, FillColor = MethodColor(m), LineWidth = 0, Size = 0.85 });
+                bars.Add(new Bar { Position = position, Value = ci.Mean, Error = err, FillColor = MethodColor(m), LineColor = Colors.Black, LineWidth = 1.5f, ErrorSize = 0.3, Size = 0.85 });
                 top = Math.Max(top, ci.Mean + err);
                 if (!usedMethods.Contains(m)) usedMethods.Add(m);
                 position += 1;
@@ -201,10 +205,20 @@ public static class StudyPlots
             s.MarkerSize = 6;
             s.LegendText = $"{g.Key.Model} {g.Key.Method} (n = {g.Count()})";
         }
+        foreach (var (level, name) in new[] { (0.3, "s_i"), (0.7, "s_f") })
+        {
+            var h = plt.Add.HorizontalLine(level);
+            h.LinePattern = LinePattern.Dashed;
+            h.LineColor = Colors.Gray;
+            h.LineWidth = 1;
+            h.Text = name;
+            h.LabelOppositeAxis = true;
+        }
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plt.Axes.Bottom.Label.Text = "epoch (0-based)";
         plt.Axes.Left.Label.Text = "global sparsity (fraction of prunable weights = 0)";
         plt.Axes.SetLimitsY(0, 0.8);
-        plt.ShowLegend(Alignment.UpperLeft);
+        plt.ShowLegend(Edge.Right);
         plt.Title(title);
         plt.SavePng(path, 1000, 520);
     }
@@ -235,7 +249,7 @@ public static class StudyPlots
         f.LineWidth = 2;
         plt.Axes.Bottom.Label.Text = "test window (time order)";
         plt.Axes.Left.Label.Text = "target";
-        plt.ShowLegend(Alignment.UpperLeft);
+        plt.ShowLegend(Edge.Bottom);
         plt.Title(title);
         plt.SavePng(path, 1000, 450);
     }

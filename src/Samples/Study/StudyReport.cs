@@ -141,11 +141,54 @@ public static class StudyReport
             doc.Bullets(lines);
         }
         if (analysis.Scopes.Count == 0) doc.Paragraph("No trial has finished yet; there is nothing to judge.");
+        else
+        {
+            doc.Heading(3, "In plain words");
+            doc.Bullets(PlainVerdict(analysis));
+        }
 
         string md = Path.Combine(directory, "report.md"), html = Path.Combine(directory, "report.html");
         WriteAtomically(md, doc.ToMarkdown());
         WriteAtomically(html, doc.ToHtml($"Synaptic pruning study ({protocolName})", directory));
         return new StudyReportFiles(md, html, plotPaths, analysis);
+    }
+
+    /// <summary>
+    /// One sentence per scope from fixed rules: for the reference arm (pruning) against every other arm, "significantly
+    /// better/worse" when the Holm-adjusted Wilcoxon p &lt; α and the direction is clear, otherwise "no significant
+    /// difference"; then the scope's naive-forecast statement.
+    /// </summary>
+    public static IReadOnlyList<string> PlainVerdict(StudyAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        var lines = new List<string>();
+        foreach (var scope in analysis.Scopes)
+        {
+            string where = scope.Scope == StudyAnalysis.Overall ? "Over all datasets" : $"On {scope.Scope}";
+            if (scope.Comparison is not { } cmp || cmp.ReferenceTreatment is not { } reference)
+            {
+                lines.Add($"{where}: {(scope.Comparison is null ? scope.ComparisonNote : "no pruning arm to judge.")}");
+                continue;
+            }
+            var better = new List<string>();
+            var worse = new List<string>();
+            var unclear = new List<string>();
+            foreach (var p in cmp.Pairs.Where(p => p.TreatmentA == reference || p.TreatmentB == reference))
+            {
+                string other = p.TreatmentA == reference ? p.TreatmentB : p.TreatmentA;
+                if (p.Significant && p.Better == reference) better.Add(other);
+                else if (p.Significant && p.Better == other) worse.Add(other);
+                else unclear.Add(other);
+            }
+            var parts = new List<string>();
+            if (better.Count > 0) parts.Add($"{reference} is significantly better than {string.Join(", ", better)}");
+            if (worse.Count > 0) parts.Add($"significantly worse than {string.Join(", ", worse)}");
+            if (unclear.Count > 0) parts.Add($"not significantly different from {string.Join(", ", unclear)}");
+            string design = cmp.Pairs.Count * cmp.SmallestAchievableWilcoxonPValue >= cmp.Alpha ? " (with so few blocks no pairwise difference can be significant)" : "";
+            lines.Add($"{where}, {string.Join("; ", parts)}{design} (Holm-adjusted Wilcoxon, α = {cmp.Alpha.ToString(CultureInfo.InvariantCulture)}, N = {cmp.N} blocks).");
+            lines.AddRange(scope.NaiveStatements);
+        }
+        return lines;
     }
 
     private static void WriteSetup(ReportDocument doc, StudyReportInput input, CultureInfo c)

@@ -52,14 +52,14 @@ internal sealed class FakeStudyRunner : IStudyTrialRunner
             for (int h = 1; h <= trial.Horizon; h++) { naive += Math.Abs(y[t + h] - y[t]); n++; }
         naive /= n;
         // Deterministic perturbation from the id: ±2%.
-        double jitter = 1 + ((StableHash(trial.Id) % 401) - 200) / 10000.0;
+        double jitter = 1 + ((int)(StableHash(trial.Id) % 401) - 200) / 10000.0;
         double mae = trial.Method == StudyMethods.Naive ? naive : naive * _factor(trial) * jitter;
         var actual = split.TestOrigins.Select(t => (float)y[t + 1]).ToArray();
         var forecast = actual.Select((a, i) => a + (float)((i % 7 - 3) * mae / 3)).ToArray();
         bool pruned = trial.IsPruned;
         int epochs = trial.IsBaseline && trial.Method != StudyMethods.DLinear ? 0 : Math.Max(1, trial.MaxEpochs - 2);
         var history = pruned
-            ? Enumerable.Range(0, epochs).Select(e => new SparsityPoint(e, e < 2 ? 0 : Math.Min(0.7, 0.3 + 0.4 * Math.Pow((e - 2.0) / Math.Max(1, trial.MaxEpochs - 3), 3)))).ToList()
+            ? Enumerable.Range(0, epochs).Select(e => new SparsityPoint(e, e < 2 ? 0 : Schedule(trial.PruningCurve, (e - 2.0) / Math.Max(1, trial.MaxEpochs - 3)))).ToList()
             : [];
         double final = pruned ? history[^1].Sparsity : 0;
         return new StudyTrialResult
@@ -79,6 +79,10 @@ internal sealed class FakeStudyRunner : IStudyTrialRunner
             TestForecast = forecast,
         };
     }
+
+    private static double Schedule(StudyPruningCurve curve, double p) => curve == StudyPruningCurve.ZhuGupta
+        ? 0.7 + (0.3 - 0.7) * Math.Pow(1 - p, 3)
+        : 0.3 + 0.4 * Math.Pow(p, 3);
 
     private static uint StableHash(string s)
     {
