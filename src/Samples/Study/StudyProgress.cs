@@ -77,7 +77,7 @@ public static class StudyProgress
         private int _done;
 
         public void Started(StudyTrial trial, int index) =>
-            task.Description = $"[bold]{_done}/{count}[/] done, {count - _done} left  [grey]{Markup.Escape(trial.Id)}[/]";
+            task.Description = $"[bold]{_done}/{count}[/] [grey]{Markup.Escape($"{trial.Dataset} {trial.Model} {trial.Method} L{trial.Lookback} H{trial.Horizon} s{trial.Seed}")}[/]";
 
         public void Finished(StudyTrial trial, int index, double seconds, StudyTrialResult? result, string? error)
         {

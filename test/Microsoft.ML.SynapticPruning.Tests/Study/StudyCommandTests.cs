@@ -117,6 +117,24 @@ public class StudyCommandTests
     }
 
     [Fact]
+    public void Estimate_RunsOneTrialPerDatasetModelMethod_AndWritesALabelledEstimate()
+    {
+        using var dir = new TempFolder();
+        var runner = new FakeStudyRunner();
+        int code = Run(["--estimate", "--datasets", "bitcoin,aapl", "--models", "lstm,gru", "--out", dir.Path], runner, out var output, out var error);
+        Assert.True(code == StudyCommand.Success, output + error);
+        // Per dataset: 2 models × 5 arms + 4 baselines, each once (middle lookback 7, horizon 1, seed 42).
+        Assert.Equal(2 * (2 * 5 + 4), runner.Calls);
+        Assert.All(runner.RunIds, id => Assert.Contains("/L7/H1/s42/", id));
+        var md = File.ReadAllText(Path.Combine(dir.Path, "estimate.md"));
+        Assert.Contains("an estimate, not a measurement", md);
+        Assert.Contains("| bitcoin |", md);
+        Assert.Contains("| **total** |", md);
+        // The timed sample trials are real grid trials: a later full run does not repeat them.
+        Assert.Equal(runner.Calls, new StudyResultStore(dir.Path).Load().Count);
+    }
+
+    [Fact]
     public void UnknownOption_IsAUsageError_NamingTheOption()
     {
         int code = Run(["--lookback", "7"], new FakeStudyRunner(), out _, out var error);
