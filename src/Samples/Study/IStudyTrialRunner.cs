@@ -5,7 +5,8 @@ namespace Samples.Study;
 /// plans, stores, analyses and reports.
 /// </summary>
 /// <remarks>
-/// <para>A runner must use the data exactly as <see cref="StudyDataset.GetSplit"/> describes: train on the windows
+/// <para>A runner must use the data exactly as <c>data.GetSplit(trial.Lookback, trial.Horizon, trial.Fold)</c>
+/// (<see cref="StudyDataset.GetSplit"/>) describes: train on the windows
 /// whose origin is in <see cref="StudySplit.TrainOrigins"/>, stop early on <see cref="StudySplit.ValidationOrigins"/>,
 /// fit the scaler on rows [<see cref="StudySplit.ScalerStart"/>, <see cref="StudySplit.ScalerEnd"/>) and score
 /// only <see cref="StudySplit.TestOrigins"/> (windows whose targets are imputed are already excluded). A window with

@@ -119,7 +119,7 @@ public static class StudyCommand
                     {
                         var result = runner.Run(trial, byName[trial.Dataset], cancellationToken);
                         clock.Stop();
-                        if (trial.Seed != options.Seeds[0]) result = result with { TestActual = null, TestForecast = null };
+                        if (trial.Seed != options.Seeds[0] || trial.Fold != trial.Folds - 1) result = result with { TestActual = null, TestForecast = null };
                         store.Append(trial, result);
                         seconds[trial.Id] = clock.Elapsed.TotalSeconds;
                         sink.Finished(trial, i, clock.Elapsed.TotalSeconds, result, null);
@@ -185,8 +185,8 @@ public static class StudyCommand
     private static IReadOnlyList<StudyDataset> LoadDatasets(StudyOptions options)
     {
         if (options.CustomData is { } custom)
-            return [StudyDataLoader.LoadCustom(custom, options.Protocol, options.Quick)];
+            return [StudyDataLoader.LoadCustom(custom, options.Protocol, options.Quick, options.BacktestFolds)];
         string root = options.DataRoot ?? BundledDatasets.FindDataRoot();
-        return options.Datasets.Select(d => StudyDataLoader.LoadBundled(d, root, options.Protocol, options.Quick, options.UseCovariates)).ToList();
+        return options.Datasets.Select(d => StudyDataLoader.LoadBundled(d, root, options.Protocol, options.Quick, options.UseCovariates, options.BacktestFolds)).ToList();
     }
 }

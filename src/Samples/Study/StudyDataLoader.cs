@@ -34,7 +34,8 @@ public static class StudyDataLoader
     /// <param name="protocol">Protocol whose splits the dataset computes.</param>
     /// <param name="quick">Keep only the last <see cref="QuickRows"/> rows (Bitcoin stays complete).</param>
     /// <param name="useCovariates">Give the recommended covariates to the recurrent models.</param>
-    public static StudyDataset LoadBundled(string name, string dataRoot, StudyProtocol protocol, bool quick, bool useCovariates)
+    /// <param name="backtestFolds">Rolling-origin folds (rigorous only; 1 = none).</param>
+    public static StudyDataset LoadBundled(string name, string dataRoot, StudyProtocol protocol, bool quick, bool useCovariates, int backtestFolds = 1)
     {
         var descriptor = BundledDatasets.Get(name);
         var table = BundledDatasets.Load(descriptor, dataRoot);
@@ -42,13 +43,13 @@ public static class StudyDataLoader
         var notes = new List<string> { $"Source: {descriptor.RelativePath}, {table.RowCount:N0} rows; target {descriptor.TargetColumn}; {descriptor.Frequency}, seasonal period {descriptor.SeasonalPeriod}." };
         if (descriptor.Notes.Length > 0) notes.Add("Traps handled on loading: " + descriptor.Notes);
         return Prepare(descriptor.Name, table, descriptor.TargetColumn, covariates, descriptor.SeasonalPeriod, protocol,
-            quick && !string.Equals(name, BundledDatasets.Bitcoin.Name, StringComparison.OrdinalIgnoreCase), notes);
+            quick && !string.Equals(name, BundledDatasets.Bitcoin.Name, StringComparison.OrdinalIgnoreCase), notes, backtestFolds);
     }
 
     /// <summary>Loads a user CSV.</summary>
     /// <exception cref="TimeSeriesDataException">The file is malformed (the message names the line and column).</exception>
     /// <exception cref="ArgumentException">The target or time column does not exist, or the target is not numeric.</exception>
-    public static StudyDataset LoadCustom(CustomDataSource source, StudyProtocol protocol, bool quick)
+    public static StudyDataset LoadCustom(CustomDataSource source, StudyProtocol protocol, bool quick, int backtestFolds = 1)
     {
         ArgumentNullException.ThrowIfNull(source);
         var options = new TimeSeriesCsvOptions { Separator = source.Separator, DecimalSeparator = source.DecimalSeparator, TimeColumn = source.TimeColumn };
@@ -65,12 +66,12 @@ public static class StudyDataLoader
             string.Create(CultureInfo.InvariantCulture,
                 $"Source: {Path.GetFileName(source.Path)}, {table.RowCount:N0} rows; target {source.Target}; time column {table.TimeColumnName ?? "(none: rows are taken in file order)"}; seasonal period {period}{(source.SeasonalPeriod is null ? " (inferred from the time step)" : "")}."),
         };
-        return Prepare(name, table, source.Target, [], period, protocol, quick, notes);
+        return Prepare(name, table, source.Target, [], period, protocol, quick, notes, backtestFolds);
     }
 
     /// <summary>Prepares <paramref name="table"/>: gap filling, longest clean segment, optional quick truncation.</summary>
     public static StudyDataset Prepare(string name, TimeSeriesTable table, string target, IReadOnlyList<string> covariates,
-        int seasonalPeriod, StudyProtocol protocol, bool quick, List<string> notes)
+        int seasonalPeriod, StudyProtocol protocol, bool quick, List<string> notes, int backtestFolds = 1)
     {
         var prepared = TimeSeriesPreparation.Prepare(table, target, covariates, MaxInterpolatedGap);
         var longest = prepared.LongestSegment
@@ -90,7 +91,7 @@ public static class StudyDataLoader
         int imputed = series.ImputedTargetCount;
         notes.Add(imputed == 0 ? "No target value is imputed." : $"{imputed:N0} target values are imputed; windows whose targets are imputed are never scored.");
         if (covariates.Count > 0) notes.Add($"Covariates for RNN/LSTM/GRU: {string.Join(", ", covariates)}.");
-        return new StudyDataset(name, variant, series, seasonalPeriod, protocol, notes, table.RowCount);
+        return new StudyDataset(name, variant, series, seasonalPeriod, protocol, notes, table.RowCount, backtestFolds);
     }
 
     /// <summary>Seasonal period from the median time step: 24 for hourly, 7 for daily, 5 when weekends are missing, else 1.</summary>

@@ -25,9 +25,14 @@ public sealed class StudyDataset
     /// <param name="protocol">The protocol whose splits <see cref="GetSplit"/> computes.</param>
     /// <param name="preparationNotes">What was done to get <paramref name="series"/> (shown in the report).</param>
     /// <param name="sourceRows">Rows of the source file.</param>
+    /// <param name="backtestFolds">Rolling origins (rigorous only; 1 = the single 70/10/20 split).</param>
     public StudyDataset(string name, string dataVariant, PreparedSeries series, int seasonalPeriod, StudyProtocol protocol,
-        IReadOnlyList<string> preparationNotes, int sourceRows)
+        IReadOnlyList<string> preparationNotes, int sourceRows, int backtestFolds = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(backtestFolds, 1);
+        if (backtestFolds > 1 && protocol == StudyProtocol.Paper)
+            throw new ArgumentException("A rolling-origin backtest is part of the rigorous protocol only.", nameof(backtestFolds));
+        BacktestFolds = backtestFolds;
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(series);
         ArgumentOutOfRangeException.ThrowIfLessThan(seasonalPeriod, 1);
@@ -71,6 +76,11 @@ public sealed class StudyDataset
     /// <summary>The protocol whose splits this dataset computes.</summary>
     public StudyProtocol Protocol { get; }
 
+    /// <summary>Number of rolling origins (1 = no backtest). Fold f of K tests on the f-th of K consecutive blocks of
+    /// the last 20% of the rows, validates on the 10% of rows just before it and trains on everything earlier
+    /// (expanding window); fold K − 1 ends at the last row.</summary>
+    public int BacktestFolds { get; }
+
     /// <summary>How the scaler is fitted under <see cref="Protocol"/>.</summary>
     public StudyScalerPolicy ScalerPolicy => Protocol == StudyProtocol.Paper ? StudyScalerPolicy.WholeSeries : StudyScalerPolicy.TrainOnly;
 
@@ -88,23 +98,32 @@ public sealed class StudyDataset
     {
         reason = "";
         if (lookback < 1 || horizon < 1) { reason = "lookback and horizon must be ≥ 1"; return false; }
-        var split = ComputeSplit(lookback, horizon);
-        if (split.TrainOrigins.Count < 2) reason = $"{split.TrainOrigins.Count} training windows";
-        else if (split.ValidationOrigins.Count < 1) reason = "no validation window";
-        else if (split.TestOrigins.Count < 1) reason = "no scorable test window";
+        for (int fold = 0; fold < BacktestFolds && reason.Length == 0; fold++)
+        {
+            var split = ComputeSplit(lookback, horizon, fold);
+            string where = BacktestFolds > 1 ? $" in backtest fold {fold}" : "";
+            if (split.TrainOrigins.Count < 2) reason = $"{split.TrainOrigins.Count} training windows{where}";
+            else if (split.ValidationOrigins.Count < 1) reason = $"no validation window{where}";
+            else if (split.TestOrigins.Count < 1) reason = $"no scorable test window{where}";
+        }
         return reason.Length == 0;
     }
 
-    /// <summary>The split of <see cref="Protocol"/> for one lookback and horizon.</summary>
+    /// <summary>The split of <see cref="Protocol"/> for one lookback, horizon and backtest fold.</summary>
+    /// <param name="lookback">Lookback L.</param>
+    /// <param name="horizon">Horizon H.</param>
+    /// <param name="fold">Backtest fold in [0, <see cref="BacktestFolds"/>); 0 without a backtest.</param>
     /// <exception cref="ArgumentException">The dataset is too short for them (the message says how many windows are left).</exception>
-    public StudySplit GetSplit(int lookback, int horizon)
+    public StudySplit GetSplit(int lookback, int horizon, int fold = 0)
     {
+        if (fold < 0 || fold >= BacktestFolds)
+            throw new ArgumentOutOfRangeException(nameof(fold), fold, $"Dataset '{Name}' has {BacktestFolds} backtest fold(s); fold must be in [0, {BacktestFolds}).");
         if (!Supports(lookback, horizon, out var reason))
             throw new ArgumentException($"Dataset '{Name}' ({RowCount} rows) is too short for lookback {lookback} and horizon {horizon} under the {Protocol} protocol: {reason}. Use a shorter lookback.", nameof(lookback));
-        return ComputeSplit(lookback, horizon);
+        return ComputeSplit(lookback, horizon, fold);
     }
 
-    private StudySplit ComputeSplit(int lookback, int horizon)
+    private StudySplit ComputeSplit(int lookback, int horizon, int fold)
     {
         int n = RowCount;
         int firstOrigin = lookback - 1, lastOrigin = n - 1 - horizon;
@@ -125,14 +144,18 @@ public sealed class StudyDataset
                 TrainOrigins = train, ValidationOrigins = scored, TestOrigins = scored, ImputedTestWindows = imputed,
             };
         }
-        int trainEnd = (int)Math.Floor(RigorousTrainFraction * n), validationEnd = (int)Math.Floor(RigorousValidationFraction * n);
+        int testRegion = (int)Math.Floor(RigorousValidationFraction * n);
+        int validationRows = testRegion - (int)Math.Floor(RigorousTrainFraction * n);
+        int validationEnd = testRegion + (int)((long)fold * (n - testRegion) / BacktestFolds);
+        int testEnd = testRegion + (int)((long)(fold + 1) * (n - testRegion) / BacktestFolds);
+        int trainEnd = validationEnd - validationRows;
         var trainOrigins = Range(firstOrigin, trainEnd - horizon);
         var (validation, _) = Scorable(Range(Math.Max(firstOrigin, trainEnd - 1), validationEnd - horizon), horizon);
-        var (testOrigins, imputedTest) = Scorable(Range(Math.Max(firstOrigin, validationEnd - 1), n - horizon), horizon);
+        var (testOrigins, imputedTest) = Scorable(Range(Math.Max(firstOrigin, validationEnd - 1), testEnd - horizon), horizon);
         return new StudySplit
         {
             Lookback = lookback, Horizon = horizon,
-            TrainEnd = trainEnd, ValidationStart = trainEnd, ValidationEnd = validationEnd, TestStart = validationEnd, TestEnd = n,
+            TrainEnd = trainEnd, ValidationStart = trainEnd, ValidationEnd = validationEnd, TestStart = validationEnd, TestEnd = testEnd,
             ScalerStart = 0, ScalerEnd = trainEnd, ScalerPolicy = StudyScalerPolicy.TrainOnly, ValidationIsTest = false,
             TrainOrigins = trainOrigins, ValidationOrigins = validation, TestOrigins = testOrigins, ImputedTestWindows = imputedTest,
         };

@@ -35,16 +35,20 @@ public static class StudyGrid
                         skipped.Add($"{data.Name}: lookback {lookback}, horizon {horizon} skipped ({reason} in {data.RowCount} rows).");
                         continue;
                     }
-                    StudyTrial Make(string model, string method, int seed, bool baseline) => new(
-                        StudyTrial.MakeId(options.Protocol, data.Name, data.DataVariant, model, method, lookback, horizon, seed, options.Epochs),
-                        options.Protocol, data.Name, data.DataVariant, model, method, lookback, horizon, seed, options.Epochs, baseline, settings);
+                    int folds = data.BacktestFolds;
+                    StudyTrial Make(string model, string method, int seed, int fold, bool baseline) => new(
+                        StudyTrial.MakeId(options.Protocol, data.Name, data.DataVariant, model, method, lookback, horizon, seed, options.Epochs, fold, folds),
+                        options.Protocol, data.Name, data.DataVariant, model, method, lookback, horizon, seed, options.Epochs, baseline, settings)
+                    { Fold = fold, Folds = folds };
                     foreach (var b in baselines)
                         foreach (int seed in StudyMethods.IsDeterministicBaseline(b) ? options.Seeds.Take(1) : options.Seeds)
-                            trials.Add(Make(StudyMethods.BaselineModel, b, seed, baseline: true));
+                            for (int fold = 0; fold < folds; fold++)
+                                trials.Add(Make(StudyMethods.BaselineModel, b, seed, fold, baseline: true));
                     foreach (var model in options.Models)
                         foreach (int seed in options.Seeds)
-                            foreach (var arm in arms)
-                                trials.Add(Make(model, arm, seed, baseline: false));
+                            for (int fold = 0; fold < folds; fold++)
+                                foreach (var arm in arms)
+                                    trials.Add(Make(model, arm, seed, fold, baseline: false));
                 }
         return new StudyPlan(trials, skipped);
     }
@@ -60,7 +64,8 @@ public static class StudyGrid
             int mid = lookbacks[(lookbacks.Length - 1) / 2];
             int horizon = group.Min(t => t.Horizon);
             int seed = group.Min(t => t.Seed);
-            sample.Add(group.First(t => t.Lookback == mid && t.Horizon == horizon && t.Seed == seed));
+            int fold = group.Max(t => t.Fold);
+            sample.Add(group.First(t => t.Lookback == mid && t.Horizon == horizon && t.Seed == seed && t.Fold == fold));
         }
         return sample;
     }

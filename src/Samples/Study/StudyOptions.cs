@@ -52,6 +52,9 @@ public sealed record StudyOptions
     /// <summary>Give the bundled datasets' recommended covariates to RNN/LSTM/GRU. Default false (target history only).</summary>
     public bool UseCovariates { get; init; }
 
+    /// <summary>Rolling-origin backtest folds (rigorous only). Default 1 (no backtest).</summary>
+    public int BacktestFolds { get; init; } = 1;
+
     /// <summary>Show help and exit.</summary>
     public bool ShowHelp { get; init; }
 
@@ -77,6 +80,8 @@ public sealed record StudyOptions
           --epochs N                  most epochs per trial (default 20, quick 8)
           --out DIR                   results folder; rerunning with the same folder resumes
           --covariates                give the recommended covariates to rnn/lstm/gru
+          --backtest K                rolling-origin backtest (rigorous): the last 20% of rows split into K test
+                                      blocks, each with its own expanding training part; folds average like seeds
           --data FILE --target COL    any CSV with a time column and numeric columns
           --time COL                  time column (default: detected)
           --separator C               field separator (default: detected; use \t for tabs)
@@ -147,6 +152,7 @@ public sealed record StudyOptions
                         throw new ArgumentException($"--decimal must be '.' or ',' (was '{decimalMark}').");
                     break;
                 case "--season": season = IntList(a, Value(), 1).Single(); break;
+                case "--backtest": o = o with { BacktestFolds = IntList(a, Value(), 1).Single() }; break;
                 default:
                     throw new ArgumentException($"Unknown option '{a}'. Run 'study --help' for the options.");
             }
@@ -173,6 +179,8 @@ public sealed record StudyOptions
             Horizons = o.Horizons.Count > 0 ? o.Horizons : paper || o.Quick ? [1] : [1, 7],
             Epochs = o.Epochs > 0 ? o.Epochs : o.Quick ? 8 : 20,
         };
+        if (paper && o.BacktestFolds > 1)
+            throw new ArgumentException("--backtest: the rolling-origin backtest belongs to the rigorous protocol; the paper protocol has one 80/20 split.");
         if (paper && o.Horizons.Any(h => h != 1))
             throw new ArgumentException("--horizon: the paper protocol forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
         if (o.Methods.Count(m => !StudyMethods.IsBaseline(m)) == 0)

@@ -210,6 +210,9 @@ public static class StudyReport
             ["lookbacks", string.Join(", ", o.Lookbacks)],
             ["horizons", string.Join(", ", o.Horizons)],
             ["seeds", $"{string.Join(", ", o.Seeds)} ({o.Seeds.Count})"],
+            ["backtest", o.BacktestFolds > 1
+                ? $"rolling origin, {o.BacktestFolds} folds: the last 20% of rows in {o.BacktestFolds} consecutive test blocks, each validated on the 10% of rows before it and trained on everything earlier; folds are averaged into the cell like seeds"
+                : "none (one split)"],
             ["training", string.Format(c, "Adam lr {0}, batch {1}, at most {2} epochs, patience {3}, {4}", s.LearningRate, s.BatchSize, o.Epochs, s.Patience,
                 s.RestoreBestWeights ? "best weights (and masks) restored, only epochs ≥ warm-up eligible" : "last weights kept")],
             ["dropout arms", string.Format(c, "rate {0}; MC dropout averages {1} sample(s){2}", s.DropoutRate, s.McSamples,
@@ -221,7 +224,7 @@ public static class StudyReport
             ["normalisation", $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds; only the regularization arms are ranked. Every trial is scored on its test windows in original units; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in original units; windows whose targets were imputed are never scored.");
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
         {

@@ -10,7 +10,7 @@ public sealed record StudyResultRow
     public static readonly string[] Columns =
     [
         "id", "protocol", "dataset", "data_variant", "model", "method", "is_baseline", "lookback", "horizon", "seed",
-        "max_epochs", "mae", "rmse", "mape", "naive_mae", "train_seconds", "epochs", "final_sparsity", "layer_sparsity",
+        "max_epochs", "mae", "rmse", "mape", "naive_mae", "train_seconds", "epochs", "final_sparsity", "layer_sparsity", "fold",
     ];
 
     /// <summary>Trial id.</summary>
@@ -51,6 +51,8 @@ public sealed record StudyResultRow
     public required double FinalSparsity { get; init; }
     /// <summary>Final sparsity per prunable tensor.</summary>
     public required IReadOnlyDictionary<string, double> LayerSparsity { get; init; }
+    /// <summary>Backtest fold (0 without a backtest).</summary>
+    public int Fold { get; init; }
 
     /// <summary>The block (dataset, model, lookback, horizon).</summary>
     public string BlockId => MakeBlockId(Dataset, Model, Lookback, Horizon);
@@ -69,7 +71,7 @@ public sealed record StudyResultRow
         Method = trial.Method, IsBaseline = trial.IsBaseline, Lookback = trial.Lookback, Horizon = trial.Horizon, Seed = trial.Seed,
         MaxEpochs = trial.MaxEpochs, Mae = result.Mae, Rmse = result.Rmse, Mape = result.Mape, NaiveMae = result.NaiveMae,
         TrainSeconds = result.TrainSeconds, Epochs = result.EpochsRun, FinalSparsity = result.FinalSparsity,
-        LayerSparsity = new Dictionary<string, double>(result.LayerSparsity),
+        LayerSparsity = new Dictionary<string, double>(result.LayerSparsity), Fold = trial.Fold,
     };
 
     /// <summary>Per-layer sparsity as a compact string: <c>name=0.7012;name2=0.6500</c> (names in ordinal order).</summary>
@@ -98,7 +100,7 @@ public sealed record StudyResultRow
             Id, Protocol.ToString().ToLowerInvariant(), Dataset, DataVariant, Model, Method, IsBaseline ? "true" : "false",
             Lookback.ToString(c), Horizon.ToString(c), Seed.ToString(c), MaxEpochs.ToString(c),
             D(Mae), D(Rmse), D(Mape), D(NaiveMae), TrainSeconds.ToString("0.###", c), Epochs.ToString(c),
-            FinalSparsity.ToString("0.####", c), FormatLayerSparsity(LayerSparsity),
+            FinalSparsity.ToString("0.####", c), FormatLayerSparsity(LayerSparsity), Fold.ToString(c),
         ];
         return string.Join(",", fields.Select(Quote));
         static string D(double v) => double.IsNaN(v) ? "NaN" : v.ToString("R", CultureInfo.InvariantCulture);
@@ -110,6 +112,7 @@ public sealed record StudyResultRow
     {
         var f = SplitCsv(line);
         if (f.Count != Columns.Length) throw new FormatException($"Expected {Columns.Length} fields, found {f.Count}.");
+        // Every field must be present: a line cut short by a crash fails here or in a number parse below.
         var c = CultureInfo.InvariantCulture;
         double D(string s) => double.Parse(s, NumberStyles.Float, c);
         int I(string s) => int.Parse(s, NumberStyles.Integer, c);
@@ -120,7 +123,7 @@ public sealed record StudyResultRow
             Dataset = f[2], DataVariant = f[3], Model = f[4], Method = f[5], IsBaseline = bool.Parse(f[6]),
             Lookback = I(f[7]), Horizon = I(f[8]), Seed = I(f[9]), MaxEpochs = I(f[10]),
             Mae = D(f[11]), Rmse = D(f[12]), Mape = D(f[13]), NaiveMae = D(f[14]), TrainSeconds = D(f[15]), Epochs = I(f[16]),
-            FinalSparsity = D(f[17]), LayerSparsity = ParseLayerSparsity(f[18]),
+            FinalSparsity = D(f[17]), LayerSparsity = ParseLayerSparsity(f[18]), Fold = I(f[19]),
         };
     }
 

@@ -33,7 +33,7 @@ public sealed record StudySplit
     /// <summary>First test target row.</summary>
     public required int TestStart { get; init; }
 
-    /// <summary>End (exclusive) of the test target rows (the series length).</summary>
+    /// <summary>End (exclusive) of the test target rows (the series length, or the end of a backtest fold's test block).</summary>
     public required int TestEnd { get; init; }
 
     /// <summary>First row the scaler is fitted on.</summary>

@@ -22,6 +22,13 @@ public sealed record StudyTrial(
     string Id, StudyProtocol Protocol, string Dataset, string DataVariant, string Model, string Method,
     int Lookback, int Horizon, int Seed, int MaxEpochs, bool IsBaseline, StudyTrainingSettings Settings)
 {
+    /// <summary>Rolling-origin backtest fold (0 without a backtest); pass it to <see cref="StudyDataset.GetSplit"/>.
+    /// Folds are averaged into a cell like seeds.</summary>
+    public int Fold { get; init; }
+
+    /// <summary>Number of backtest folds of the run (1 without a backtest).</summary>
+    public int Folds { get; init; } = 1;
+
     /// <summary>Whether the arm prunes.</summary>
     public bool IsPruned => StudyMethods.IsPruning(Method);
 
@@ -42,11 +49,12 @@ public sealed record StudyTrial(
     /// <summary>MC-dropout samples averaged when scoring (0 = deterministic forecast).</summary>
     public int McSamples => Method == StudyMethods.McDropout ? Settings.McSamples : 0;
 
-    /// <summary>The stable trial id: <c>protocol/dataset@variant/model/method/L{L}/H{H}/s{seed}/E{epochs}</c>.</summary>
+    /// <summary>The stable trial id: <c>protocol/dataset@variant/model/method/L{L}/H{H}/s{seed}/E{epochs}</c>, followed by
+    /// <c>/f{fold}of{folds}</c> in a rolling-origin backtest.</summary>
     public static string MakeId(StudyProtocol protocol, string dataset, string variant, string model, string method,
-        int lookback, int horizon, int seed, int maxEpochs) =>
+        int lookback, int horizon, int seed, int maxEpochs, int fold = 0, int folds = 1) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{protocol.ToString().ToLowerInvariant()}/{dataset}@{variant}/{model}/{method}/L{lookback}/H{horizon}/s{seed}/E{maxEpochs}");
+            $"{protocol.ToString().ToLowerInvariant()}/{dataset}@{variant}/{model}/{method}/L{lookback}/H{horizon}/s{seed}/E{maxEpochs}{(folds > 1 ? $"/f{fold}of{folds}" : "")}");
 
     /// <summary>The block this trial belongs to: (dataset, model, lookback, horizon) (decisions §7).</summary>
     public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon);

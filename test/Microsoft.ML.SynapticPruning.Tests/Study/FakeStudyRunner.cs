@@ -44,7 +44,7 @@ internal sealed class FakeStudyRunner : IStudyTrialRunner
         cancellationToken.ThrowIfCancellationRequested();
         _calls++;
         RunIds.Add(trial.Id);
-        var split = data.GetSplit(trial.Lookback, trial.Horizon);
+        var split = data.GetSplit(trial.Lookback, trial.Horizon, trial.Fold);
         var y = data.Target;
         double naive = 0;
         int n = 0;

@@ -94,3 +94,38 @@ public class StudySplitTests
         Assert.Equal(1, StudyDataLoader.InferSeasonalPeriod(null));
     }
 }
+
+public class StudyBacktestTests
+{
+    [Fact]
+    public void TwoFolds_SplitTheLast20PercentIntoTwoTestBlocks_WithExpandingTraining()
+    {
+        var root = BundledDatasets.FindDataRoot();
+        var d = StudyDataLoader.LoadBundled("bitcoin", root, StudyProtocol.Rigorous, quick: false, useCovariates: false, backtestFolds: 2);
+        // ⌊0.8·365⌋ = 292; the 73 test rows split at 292 + ⌊73/2⌋ = 328; validation is ⌊0.8n⌋ − ⌊0.7n⌋ = 37 rows.
+        var f0 = d.GetSplit(7, 1, fold: 0);
+        var f1 = d.GetSplit(7, 1, fold: 1);
+        Assert.Equal((255, 292, 292, 328), (f0.TrainEnd, f0.ValidationEnd, f0.TestStart, f0.TestEnd));
+        Assert.Equal((291, 328, 328, 365), (f1.TrainEnd, f1.ValidationEnd, f1.TestStart, f1.TestEnd));
+        Assert.Equal((0, 291), (f1.ScalerStart, f1.ScalerEnd));
+        Assert.Empty(f0.TestOrigins.Intersect(f1.TestOrigins));
+        Assert.Equal(73, f0.TestOrigins.Count + f1.TestOrigins.Count);
+        // One fold reproduces the ordinary split.
+        var single = StudyDataLoader.LoadBundled("bitcoin", root, StudyProtocol.Rigorous, quick: false, useCovariates: false).GetSplit(7, 1);
+        Assert.Equal((255, 292, 365), (single.TrainEnd, single.ValidationEnd, single.TestEnd));
+        Assert.Throws<ArgumentOutOfRangeException>(() => d.GetSplit(7, 1, fold: 2));
+    }
+
+    [Fact]
+    public void BacktestGrid_HasOneTrialPerFold_WithFoldInTheId()
+    {
+        var o = StudyOptions.Parse(["--backtest", "3", "--lookbacks", "7", "--horizon", "1", "--models", "lstm", "--seeds", "2"]);
+        var d = StudyDataLoader.Prepare("s", new TimeSeriesTable(["y"], [Enumerable.Range(0, 600).Select(i => Math.Sin(i / 5.0)).ToArray()]), "y", [], 7,
+            StudyProtocol.Rigorous, false, [], o.BacktestFolds);
+        var plan = StudyGrid.Enumerate(o, [d]);
+        Assert.Equal(3 * (5 * 2 + 3 + 2), plan.Count);
+        Assert.Contains(plan.Trials, t => t.Id.EndsWith("/s43/E20/f2of3"));
+        Assert.Equal([0, 1, 2], plan.Trials.Select(t => t.Fold).Distinct().Order());
+        Assert.Throws<ArgumentException>(() => StudyOptions.Parse(["--protocol", "paper", "--backtest", "2"]));
+    }
+}
