@@ -50,14 +50,18 @@ public sealed class StudyAnalysis
     public const string Overall = "overall";
 
     private StudyAnalysis(IReadOnlyList<StudyCell> cells, IReadOnlyList<string> arms, IReadOnlyList<string> baselines,
-        IReadOnlyList<string> datasets, IReadOnlyList<StudyScopeAnalysis> scopes)
+        IReadOnlyList<string> datasets, IReadOnlyList<StudyScopeAnalysis> scopes, IReadOnlyList<string> nonFiniteTrials)
     {
+        NonFiniteTrials = nonFiniteTrials;
         Cells = cells;
         Arms = arms;
         Baselines = baselines;
         Datasets = datasets;
         Scopes = scopes;
     }
+
+    /// <summary>Ids of trials whose MAE or naive MAE is not finite (diverged); they are left out of every statistic.</summary>
+    public IReadOnlyList<string> NonFiniteTrials { get; }
 
     /// <summary>All cells (arms and baselines).</summary>
     public IReadOnlyList<StudyCell> Cells { get; }
@@ -97,6 +101,8 @@ public sealed class StudyAnalysis
     public static StudyAnalysis Analyze(IReadOnlyList<StudyResultRow> rows, IReadOnlyList<string>? datasetOrder = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        var nonFinite = rows.Where(r => !double.IsFinite(r.Mae) || !double.IsFinite(r.Rmse) || !double.IsFinite(r.NaiveMae)).Select(r => r.Id).ToList();
+        rows = rows.Where(r => double.IsFinite(r.Mae) && double.IsFinite(r.Rmse) && double.IsFinite(r.NaiveMae)).ToList();
         var cells = FormCells(rows);
         var arms = cells.Select(c => c.Method).Where(m => !StudyMethods.IsBaseline(m)).Distinct().OrderBy(StudyMethods.Order).ToList();
         var baselines = cells.Select(c => c.Method).Where(StudyMethods.IsBaseline).Distinct().OrderBy(StudyMethods.Order).ToList();
@@ -108,7 +114,7 @@ public sealed class StudyAnalysis
             scopes.Add(AnalyzeScope(d, cells.Where(c => c.Dataset == d).ToList(), arms, baselines, reference, relativeOnly: false));
         if (datasets.Count > 1)
             scopes.Add(AnalyzeScope(Overall, cells, arms, baselines, reference, relativeOnly: true));
-        return new StudyAnalysis(cells, arms, baselines, datasets, scopes);
+        return new StudyAnalysis(cells, arms, baselines, datasets, scopes, nonFinite);
     }
 
     private static StudyScopeAnalysis AnalyzeScope(string scope, IReadOnlyList<StudyCell> cells, IReadOnlyList<string> arms,
@@ -132,7 +138,16 @@ public sealed class StudyAnalysis
         if (arms.Count < 2) note = $"Only {arms.Count} regularization arm: nothing to rank.";
         else if (blocks < 2) note = $"Only {blocks} complete block(s) (dataset × model × lookback × horizon with every arm): at least 2 are needed to rank.";
         else
-            comparison = RegularizerComparison.Compare(table, new RegularizerComparisonOptions { ReferenceTreatment = reference, DropIncompleteBlocks = true });
+        {
+            try
+            {
+                comparison = RegularizerComparison.Compare(table, new RegularizerComparisonOptions { ReferenceTreatment = reference, DropIncompleteBlocks = true });
+            }
+            catch (ArgumentException e)
+            {
+                note = $"The comparison could not be computed: {e.Message}";
+            }
+        }
 
         return new StudyScopeAnalysis(scope, summaries, comparison, note, NaiveStatements(scope, cells, relativeOnly));
     }

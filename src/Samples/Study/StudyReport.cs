@@ -66,6 +66,8 @@ public static class StudyReport
         int planned = input.Plan.Count, finished = input.Rows.Count;
         if (finished < planned)
             doc.Paragraph($"**Partial results:** {finished:N0} of {planned:N0} planned trials are finished{(input.Interrupted ? " (the run was interrupted)" : "")}{(input.FailedTrials > 0 ? $"; {input.FailedTrials} failed (see failures.log)" : "")}. Rerun with the same --out to resume; incomplete blocks are left out of the rankings.");
+        if (analysis.NonFiniteTrials.Count > 0)
+            doc.Paragraph($"**Diverged trials:** {analysis.NonFiniteTrials.Count} trial(s) returned a non-finite error and are left out of every statistic (their blocks become incomplete): {string.Join(", ", analysis.NonFiniteTrials.Take(10))}{(analysis.NonFiniteTrials.Count > 10 ? ", …" : "")}.");
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
         WriteSetup(doc, input, c);
@@ -186,6 +188,10 @@ public static class StudyReport
             if (unclear.Count > 0) parts.Add($"not significantly different from {string.Join(", ", unclear)}");
             string design = cmp.Pairs.Count * cmp.SmallestAchievableWilcoxonPValue >= cmp.Alpha ? " (with so few blocks no pairwise difference can be significant)" : "";
             lines.Add($"{where}, {string.Join("; ", parts)}{design} (Holm-adjusted Wilcoxon, α = {cmp.Alpha.ToString(CultureInfo.InvariantCulture)}, N = {cmp.N} blocks).");
+            if (cmp.Pairs.FirstOrDefault(p => (p.TreatmentA, p.TreatmentB) is (StudyMethods.Pruning, StudyMethods.PruningZhuGupta) or (StudyMethods.PruningZhuGupta, StudyMethods.Pruning)) is { } curve)
+                lines.Add(curve.Significant && curve.Better is not null
+                    ? $"{where}, the pruning curve matters: {(curve.Better == StudyMethods.Pruning ? "the paper's cubic curve" : "the Zhu–Gupta curve")} is significantly better."
+                    : $"{where}, no evidence that the pruning curve (paper cubic vs Zhu–Gupta) matters.");
             lines.AddRange(scope.NaiveStatements);
         }
         return lines;

@@ -81,3 +81,24 @@ public class StudyAnalysisTests
         Assert.Contains("at least 2", scope.ComparisonNote);
     }
 }
+
+public class StudyAnalysisNonFiniteTests
+{
+    [Fact]
+    public void DivergedTrials_AreLeftOutAndListed()
+    {
+        var rows = new List<StudyResultRow>();
+        foreach (var l in new[] { 7, 14, 30 })
+        {
+            rows.Add(StudyTestData.Row("d", "lstm", "none", l, 42, 1.2, 1));
+            rows.Add(StudyTestData.Row("d", "lstm", "pruning", l, 42, 1.0, 1));
+        }
+        rows.Add(StudyTestData.Row("d", "lstm", "none", 60, 42, double.NaN, 1));
+        rows.Add(StudyTestData.Row("d", "lstm", "pruning", 60, 42, 1.0, 1));
+        var analysis = StudyAnalysis.Analyze(rows);
+        Assert.Single(analysis.NonFiniteTrials);
+        var cmp = analysis.Scopes.Single().Comparison!;
+        Assert.Equal(3, cmp.N); // the block at lookback 60 lacks 'none' and is dropped
+        Assert.Single(cmp.DroppedBlocks);
+    }
+}
