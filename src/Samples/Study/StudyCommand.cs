@@ -84,6 +84,13 @@ public static class StudyCommand
         }
 
         var plan = StudyGrid.Enumerate(options, datasets);
+        if (plan.Count == 0)
+        {
+            error.WriteLine("error: no trial fits the data: every lookback/horizon combination is too long for the series.");
+            foreach (var s in plan.Skipped) error.WriteLine($"  {s}");
+            error.WriteLine("Use shorter --lookbacks or --horizon, or more data.");
+            return UsageError;
+        }
         var store = new StudyResultStore(options.OutputDirectory);
         var finished = store.FinishedIds();
         var todo = options.Estimate

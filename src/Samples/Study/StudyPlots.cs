@@ -213,6 +213,8 @@ public static class StudyPlots
             h.LineWidth = 1;
             h.Text = name;
             h.LabelOppositeAxis = true;
+            h.LabelBackgroundColor = Colors.Gray;
+            h.LabelFontColor = Colors.White;
         }
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plt.Axes.Bottom.Label.Text = "epoch (0-based)";

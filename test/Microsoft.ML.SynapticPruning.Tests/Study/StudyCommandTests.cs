@@ -135,6 +135,20 @@ public class StudyCommandTests
     }
 
     [Fact]
+    public void CustomCsv_TooShortForEveryLookback_IsAUsageError()
+    {
+        using var dir = new TempFolder();
+        var csv = Path.Combine(dir.Path, "short.csv");
+        File.WriteAllLines(csv, ["day,v", .. Enumerable.Range(0, 40).Select(i => $"{new DateTime(2024, 1, 1).AddDays(i):yyyy-MM-dd},{i % 5}")]);
+        var runner = new FakeStudyRunner();
+        int code = Run(["--data", csv, "--target", "v", "--lookbacks", "30,60", "--out", Path.Combine(dir.Path, "out")], runner, out _, out var error);
+        Assert.Equal(StudyCommand.UsageError, code);
+        Assert.Contains("no trial fits the data", error);
+        Assert.Contains("lookback 60", error);
+        Assert.Equal(0, runner.Calls);
+    }
+
+    [Fact]
     public void UnknownOption_IsAUsageError_NamingTheOption()
     {
         int code = Run(["--lookback", "7"], new FakeStudyRunner(), out _, out var error);
