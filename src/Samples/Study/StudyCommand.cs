@@ -42,7 +42,8 @@ public static class StudyCommand
         Console.CancelKeyPress += handler;
         try
         {
-            return Run(args, runnerFactory, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cts.Token);
+            bool interactive = !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
+            return Run(args, runnerFactory, Console.Out, Console.Error, interactive, cts.Token);
         }
         finally
         {

@@ -284,24 +284,25 @@ public static class StudyReport
         var arms = analysis.Arms;
         var rows = new List<IReadOnlyList<string>>();
         var flags = new List<bool>();
-        foreach (var m in models.Where(m => cells.Any(x => x.Model == m)))
+        var horizons = cells.Select(x => x.Horizon).Distinct().Order().ToList();
+        foreach (var (m, h) in models.Where(m => cells.Any(x => x.Model == m)).SelectMany(m => horizons.Select(h => (m, h))))
         {
-            var row = new List<string> { m };
-            var means = arms.Select(a => cells.Where(x => x.Model == m && x.Method == a).Select(x => x.Mae).DefaultIfEmpty(double.NaN).Average()).ToArray();
+            var row = new List<string> { horizons.Count > 1 ? $"{m}, H = {h}" : m };
+            var means = arms.Select(a => cells.Where(x => x.Model == m && x.Horizon == h && x.Method == a).Select(x => x.Mae).DefaultIfEmpty(double.NaN).Average()).ToArray();
             double best = means.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
             row.AddRange(means.Select(v => double.IsNaN(v) ? "—" : v == best ? $"**{v.ToString("G5", c)}**" : v.ToString("G5", c)));
             rows.Add(row);
             flags.Add(false);
         }
-        foreach (var b in analysis.Baselines)
+        foreach (var (b, h) in analysis.Baselines.SelectMany(b => horizons.Select(h => (b, h))))
         {
-            var v = cells.Where(x => x.Method == b).Select(x => x.Mae).DefaultIfEmpty(double.NaN).Average();
-            var row = new List<string> { $"{b} (baseline)" };
+            var v = cells.Where(x => x.Method == b && x.Horizon == h).Select(x => x.Mae).DefaultIfEmpty(double.NaN).Average();
+            var row = new List<string> { horizons.Count > 1 ? $"{b} (baseline), H = {h}" : $"{b} (baseline)" };
             row.AddRange(arms.Select(_ => double.IsNaN(v) ? "—" : v.ToString("G5", c)));
             rows.Add(row);
             flags.Add(true);
         }
-        doc.Paragraph("Mean test MAE by model and arm (over lookbacks and horizons; bold = best arm of the model). Baseline rows repeat the baseline's MAE in every column for comparison.");
+        doc.Paragraph("Mean test MAE by model and arm (over lookbacks; bold = best arm of the model). Baseline rows repeat the baseline's MAE in every column for comparison.");
         doc.Table(["model", .. arms], rows, i => flags[i]);
     }
 
