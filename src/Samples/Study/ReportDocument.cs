@@ -74,8 +74,8 @@ public sealed class ReportDocument
             <style>
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
             h1{border-bottom:3px solid #2a6fb0;padding-bottom:.2em}h2{border-bottom:1px solid #ccc;margin-top:2em}
-            table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}
-            th{background:#f0f4f8}td:first-child,th:first-child{text-align:left}tr.baseline td{color:#666;font-style:italic;background:#fafafa}
+            table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}.num{text-align:right}
+            th{background:#f0f4f8}tr.baseline td{color:#666;font-style:italic;background:#fafafa}
             tr:hover td{background:#eef5fc}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
             pre{background:#f6f8fa;padding:.8em;overflow-x:auto}code{background:#f6f8fa;padding:0 .2em}
             .warning{background:#fff3cd;border:1px solid #e0c36c;padding:.6em 1em;border-radius:4px}
@@ -97,12 +97,14 @@ public sealed class ReportDocument
                     break;
                 case ReportBlock.Table t:
                     sb.AppendLine("<table><thead><tr>");
-                    foreach (var hcell in t.Header) sb.Append("<th>").Append(Inline(hcell)).Append("</th>");
+                    var numeric = t.Header.Select((_, j) => j > 0 && IsNumericColumn(t, j)).ToArray();
+                    for (int j = 0; j < t.Header.Count; j++) sb.Append(numeric[j] ? "<th class=\"num\">" : "<th>").Append(Inline(t.Header[j])).Append("</th>");
                     sb.AppendLine("</tr></thead><tbody>");
                     for (int r = 0; r < t.Rows.Count; r++)
                     {
                         sb.Append(t.Emphasis[r] ? "<tr class=\"baseline\">" : "<tr>");
-                        foreach (var cell in t.Rows[r]) sb.Append("<td>").Append(Inline(cell)).Append("</td>");
+                        for (int j = 0; j < t.Rows[r].Count; j++)
+                            sb.Append(j < numeric.Length && numeric[j] ? "<td class=\"num\">" : "<td>").Append(Inline(t.Rows[r][j])).Append("</td>");
                         sb.AppendLine("</tr>");
                     }
                     sb.AppendLine("</tbody></table>");
