@@ -92,6 +92,19 @@ public class StudySplitTests
         Assert.Equal(7, StudyDataLoader.InferSeasonalPeriod(Steps(24, 50)));
         Assert.Equal(1, StudyDataLoader.InferSeasonalPeriod(Steps(24 * 30, 50)));
         Assert.Equal(1, StudyDataLoader.InferSeasonalPeriod(null));
+        // Trading days: Monday..Friday, the weekend missing (one step in five is 3 days).
+        var trading = Enumerable.Range(0, 70).Select(i => new DateTime(2024, 1, 1)).Select((d, i) => d.AddDays(i / 5 * 7 + i % 5)).ToArray();
+        Assert.Equal(5, StudyDataLoader.InferSeasonalPeriod(trading));
+    }
+
+    [Fact]
+    public void Covariates_AreTheRecommendedOnes_OnlyWhenAsked()
+    {
+        var without = StudyDataLoader.LoadBundled("bitcoin", s_root, StudyProtocol.Rigorous, quick: false, useCovariates: false);
+        var with = StudyDataLoader.LoadBundled("bitcoin", s_root, StudyProtocol.Rigorous, quick: false, useCovariates: true);
+        Assert.Empty(without.Covariates);
+        Assert.Equal(["open", "high", "low", "volume"], with.Covariates);
+        Assert.Equal(without.Target, with.Target);
     }
 }
 
