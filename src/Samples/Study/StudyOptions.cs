@@ -1,0 +1,240 @@
+using System.Globalization;
+
+namespace Samples.Study;
+
+/// <summary>
+/// Settings of one <c>study</c> run, parsed from the command line by <see cref="Parse"/>. Immutable.
+/// </summary>
+public sealed record StudyOptions
+{
+    /// <summary>First seed; seeds are consecutive from here unless listed. 42.</summary>
+    public const int FirstSeed = 42;
+
+    /// <summary>Protocol. Default <see cref="StudyProtocol.Rigorous"/>.</summary>
+    public StudyProtocol Protocol { get; init; } = StudyProtocol.Rigorous;
+
+    /// <summary>Datasets (bundled names). Default bitcoin, air-quality, household-power, aapl. Ignored with <see cref="CustomData"/>.</summary>
+    public IReadOnlyList<string> Datasets { get; init; } = StudyDataLoader.DefaultDatasets;
+
+    /// <summary>Networks. Default rnn, lstm, gru, patchtst (quick: lstm, patchtst).</summary>
+    public IReadOnlyList<string> Models { get; init; } = StudyMethods.Models;
+
+    /// <summary>Regularization arms and baselines. Default: every arm of the protocol and every baseline.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>Seeds. Default 42..46 (rigorous), 42..51 (paper), 42..44 (quick).</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
+
+    /// <summary>Lookbacks. Default 1, 3, 7, 14, 30, 60 (quick: 7, 30).</summary>
+    public IReadOnlyList<int> Lookbacks { get; init; } = [];
+
+    /// <summary>Horizons. Default 1 and 7 (rigorous), 1 (paper and quick).</summary>
+    public IReadOnlyList<int> Horizons { get; init; } = [];
+
+    /// <summary>Most epochs per trial. Default 20 (quick: 8).</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Results folder. Default <c>study-results/{protocol}[-quick]</c>.</summary>
+    public string OutputDirectory { get; init; } = "";
+
+    /// <summary>A user CSV instead of the bundled datasets, or null.</summary>
+    public CustomDataSource? CustomData { get; init; }
+
+    /// <summary>Data root of the bundled datasets, or null to find it.</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>Quick smoke run (decisions §9): Bitcoin in full plus the last 2,000 rows of every other dataset, 2 lookbacks, 3 seeds, ≤ 8 epochs, LSTM and PatchTST, horizon 1.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Estimate the full grid's running time from a stratified sample instead of running it.</summary>
+    public bool Estimate { get; init; }
+
+    /// <summary>Give the bundled datasets' recommended covariates to RNN/LSTM/GRU. Default false (target history only).</summary>
+    public bool UseCovariates { get; init; }
+
+    /// <summary>Rolling-origin backtest folds (rigorous only). Default 1 (no backtest).</summary>
+    public int BacktestFolds { get; init; } = 1;
+
+    /// <summary>Show help and exit.</summary>
+    public bool ShowHelp { get; init; }
+
+    /// <summary>The command-line help.</summary>
+    public const string Help = """
+        Usage: study [options]
+        Reproduces and tests the synaptic-pruning claim: pruning vs none vs dropout vs MC dropout (rigorous: plus the
+        Zhu-Gupta curve) on RNN, LSTM, GRU and PatchTST, with naive, seasonal-naive, DLinear and FastTree baselines.
+
+          --protocol rigorous|paper   rigorous (default): 70/10/20 split, train-only scaler, best-weights restore,
+                                      untouched test part; paper: the authors' 80/20 protocol, flaws listed in the report
+          --quick                     smoke run (<= 10 min on 2 cores): bitcoin + last 2,000 rows of the others,
+                                      lstm + patchtst, lookbacks 7,30, 3 seeds, <= 8 epochs, horizon 1
+          --estimate                  run one trial per dataset x model x method (mid lookback, first seed) and
+                                      extrapolate the running time of the full grid (written as an estimate)
+          --datasets a,b              bitcoin, air-quality, household-power, aapl (default: all four)
+          --models a,b                rnn, lstm, gru, patchtst
+          --methods a,b               none, dropout, mc-dropout, pruning, pruning-zhugupta, naive, seasonal-naive,
+                                      dlinear, fasttree (default: every arm of the protocol and every baseline)
+          --seeds N | a..b | a,b      N seeds from 42, a range or a list
+          --lookbacks a,b             default 1,3,7,14,30,60
+          --horizon a,b               default 1,7 (rigorous) or 1 (paper)
+          --epochs N                  most epochs per trial (default 20, quick 8)
+          --out DIR                   results folder; rerunning with the same folder resumes
+          --covariates                give the recommended covariates to rnn/lstm/gru
+          --backtest K                rolling-origin backtest (rigorous): the last 20% of rows split into K test
+                                      blocks, each with its own expanding training part; folds average like seeds
+          --data FILE --target COL    any CSV with a time column and numeric columns
+          --time COL                  time column (default: detected)
+          --separator C               field separator (default: detected; use \t for tabs)
+          --decimal C                 decimal mark, . or , (default .)
+          --season N                  seasonal period of --data (default: from the time step)
+          --data-root DIR             folder holding the bundled datasets (default: found automatically)
+        """;
+
+    /// <summary>Parses <paramref name="args"/> (the arguments after <c>study</c>) and fills in the defaults.</summary>
+    /// <exception cref="ArgumentException">An unknown option, a missing or invalid value; the message names the option.</exception>
+    public static StudyOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var o = new StudyOptions();
+        string? data = null, target = null, time = null;
+        char? separator = null;
+        char decimalMark = '.';
+        int? season = null;
+        bool methodsGiven = false;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count || (args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+                    throw new ArgumentException($"Option {a} needs a value. Run 'study --help' for the syntax.");
+                return args[++i];
+            }
+            switch (a)
+            {
+                case "--help" or "-h": o = o with { ShowHelp = true }; break;
+                case "--quick": o = o with { Quick = true }; break;
+                case "--estimate": o = o with { Estimate = true }; break;
+                case "--covariates": o = o with { UseCovariates = true }; break;
+                case "--protocol":
+                    {
+                        string v = Value();
+                        o = o with
+                        {
+                            Protocol = v.ToLowerInvariant() switch
+                            {
+                                "paper" => StudyProtocol.Paper,
+                                "rigorous" => StudyProtocol.Rigorous,
+                                _ => throw new ArgumentException($"--protocol must be 'paper' or 'rigorous' (was '{v}')."),
+                            },
+                        };
+                        break;
+                    }
+                case "--datasets": o = o with { Datasets = NameList(a, Value(), StudyDataLoader.DefaultDatasets.Concat(["etth1"]).ToArray()) }; break;
+                case "--models": o = o with { Models = NameList(a, Value(), StudyMethods.Models) }; break;
+                case "--methods":
+                    o = o with { Methods = NameList(a, Value(), StudyMethods.RigorousArms.Concat(StudyMethods.Baselines).ToArray()) };
+                    methodsGiven = true;
+                    break;
+                case "--seeds": o = o with { Seeds = ParseSeeds(Value()) }; break;
+                case "--lookbacks": o = o with { Lookbacks = IntList(a, Value(), 1) }; break;
+                case "--horizon" or "--horizons": o = o with { Horizons = IntList(a, Value(), 1) }; break;
+                case "--epochs": o = o with { Epochs = IntList(a, Value(), 1).Single() }; break;
+                case "--out": o = o with { OutputDirectory = Value() }; break;
+                case "--data-root": o = o with { DataRoot = Value() }; break;
+                case "--data": data = Value(); break;
+                case "--target": target = Value(); break;
+                case "--time": time = Value(); break;
+                case "--separator": separator = ParseChar(a, Value()); break;
+                case "--decimal":
+                    decimalMark = ParseChar(a, Value());
+                    if (decimalMark is not ('.' or ','))
+                        throw new ArgumentException($"--decimal must be '.' or ',' (was '{decimalMark}').");
+                    break;
+                case "--season": season = IntList(a, Value(), 1).Single(); break;
+                case "--backtest": o = o with { BacktestFolds = IntList(a, Value(), 1).Single() }; break;
+                default:
+                    throw new ArgumentException($"Unknown option '{a}'. Run 'study --help' for the options.");
+            }
+        }
+        if (data is null && (target is not null || time is not null || separator is not null || season is not null))
+            throw new ArgumentException("--target, --time, --separator and --season describe a --data file; pass --data FILE too.");
+        if (data is not null)
+        {
+            if (target is null)
+                throw new ArgumentException("--data needs --target COLUMN (the numeric column to forecast).");
+            o = o with { CustomData = new CustomDataSource(data, target, time, separator, decimalMark, season) };
+        }
+
+        bool paper = o.Protocol == StudyProtocol.Paper;
+        var arms = StudyMethods.ArmsOf(o.Protocol);
+        if (methodsGiven && o.Methods.Contains(StudyMethods.PruningZhuGupta) && paper)
+            throw new ArgumentException("--methods: pruning-zhugupta is an arm of the rigorous protocol only (the authors ran the paper's curve).");
+        o = o with
+        {
+            Methods = methodsGiven ? o.Methods : [.. arms, .. StudyMethods.Baselines],
+            Models = o.Quick && ReferenceEquals(o.Models, StudyMethods.Models) ? ["lstm", "patchtst"] : o.Models,
+            Seeds = o.Seeds.Count > 0 ? o.Seeds : Consecutive(o.Quick ? 3 : paper ? 10 : 5),
+            Lookbacks = o.Lookbacks.Count > 0 ? o.Lookbacks : o.Quick ? [7, 30] : [1, 3, 7, 14, 30, 60],
+            Horizons = o.Horizons.Count > 0 ? o.Horizons : paper || o.Quick ? [1] : [1, 7],
+            Epochs = o.Epochs > 0 ? o.Epochs : o.Quick ? 8 : 20,
+        };
+        if (paper && o.BacktestFolds > 1)
+            throw new ArgumentException("--backtest: the rolling-origin backtest belongs to the rigorous protocol; the paper protocol has one 80/20 split.");
+        if (paper && o.Horizons.Any(h => h != 1))
+            throw new ArgumentException("--horizon: the paper protocol forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
+        if (o.Methods.Count(m => !StudyMethods.IsBaseline(m)) == 0)
+            throw new ArgumentException("--methods lists no regularization arm; at least one of none, dropout, mc-dropout, pruning, pruning-zhugupta is needed.");
+        if (string.IsNullOrEmpty(o.OutputDirectory))
+            o = o with { OutputDirectory = Path.Combine("study-results", o.Protocol.ToString().ToLowerInvariant() + (o.Quick ? "-quick" : "")) };
+        return o;
+    }
+
+    private static int[] Consecutive(int count) => Enumerable.Range(FirstSeed, count).ToArray();
+
+    private static string[] NameList(string option, string value, IReadOnlyList<string> known)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).Distinct().ToArray();
+        if (names.Length == 0) throw new ArgumentException($"{option} needs at least one name ({string.Join(", ", known)}).");
+        foreach (var n in names)
+            if (!known.Contains(n))
+                throw new ArgumentException($"{option}: unknown name '{n}'. Known: {string.Join(", ", known)}.");
+        return names;
+    }
+
+    private static int[] IntList(string option, string value, int min)
+    {
+        var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
+                throw new ArgumentException($"{option}: '{p}' is not an integer ≥ {min}.");
+            if (!result.Contains(v)) result.Add(v);
+        }
+        if (result.Count == 0) throw new ArgumentException($"{option} needs at least one integer.");
+        return [.. result];
+    }
+
+    private static int[] ParseSeeds(string value)
+    {
+        int dots = value.IndexOf("..", StringComparison.Ordinal);
+        if (dots > 0)
+        {
+            var lo = IntList("--seeds", value[..dots], 0).Single();
+            var hi = IntList("--seeds", value[(dots + 2)..], 0).Single();
+            if (hi < lo) throw new ArgumentException($"--seeds: range {value} is empty.");
+            return Enumerable.Range(lo, hi - lo + 1).ToArray();
+        }
+        if (value.Contains(',')) return IntList("--seeds", value, 0);
+        int count = IntList("--seeds", value, 1).Single();
+        return Consecutive(count);
+    }
+
+    private static char ParseChar(string option, string value)
+    {
+        if (value is "\\t" or "tab") return '\t';
+        if (value.Length != 1) throw new ArgumentException($"{option} must be a single character (or \\t for tab), was '{value}'.");
+        return value[0];
+    }
+}

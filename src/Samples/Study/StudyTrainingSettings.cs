@@ -1,0 +1,76 @@
+using Microsoft.ML.SynapticPruning.Models;
+
+namespace Samples.Study;
+
+/// <summary>
+/// The hyper-parameters a protocol prescribes for every trained trial. Immutable; obtain them from
+/// <see cref="For(StudyProtocol)"/>.
+/// </summary>
+public sealed record StudyTrainingSettings
+{
+    /// <summary>Adam learning rate. Both protocols: 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Mini-batch size. Both protocols: 64.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Early-stopping patience in epochs. Both protocols: 3.</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Whether the best validation epoch's weights (and masks) are restored. Paper: false (last weights kept);
+    /// rigorous: true (only epochs ≥ warm-up are eligible, decisions §1).</summary>
+    public bool RestoreBestWeights { get; init; }
+
+    /// <summary>Dropout rate of the dropout and MC-dropout arms (and of PatchTST's pruning arm in the paper protocol). 0.3.</summary>
+    public double DropoutRate { get; init; } = 0.3;
+
+    /// <summary>Number of MC-dropout samples averaged at scoring. Paper: 1; rigorous: 30.</summary>
+    public int McSamples { get; init; } = 1;
+
+    /// <summary>Initial target sparsity s_i. 0.3.</summary>
+    public double InitialSparsity { get; init; } = 0.3;
+
+    /// <summary>Final target sparsity s_f. 0.7.</summary>
+    public double FinalSparsity { get; init; } = 0.7;
+
+    /// <summary>Warm-up epochs before pruning starts. 2.</summary>
+    public int WarmupEpochs { get; init; } = 2;
+
+    /// <summary>Mask update interval in optimizer steps (counted globally, never reset at epoch boundaries). 5.</summary>
+    public int PruningInterval { get; init; } = 5;
+
+    /// <summary>Epoch counting of the schedule. Paper: <see cref="StudyScheduleCounting.AuthorsZeroBased"/>;
+    /// rigorous: <see cref="StudyScheduleCounting.ReachesFinal"/>.</summary>
+    public StudyScheduleCounting ScheduleCounting { get; init; } = StudyScheduleCounting.ReachesFinal;
+
+    /// <summary>Per-window normalisation of RNN/LSTM/GRU. Paper: <see cref="InstanceNormalization.None"/> (global
+    /// scaler only, as the authors); rigorous: <see cref="InstanceNormalization.WindowLast"/> (decisions §4).</summary>
+    public InstanceNormalization RecurrentNormalization { get; init; } = InstanceNormalization.WindowLast;
+
+    /// <summary>Per-window normalisation of PatchTST and DLinear: <see cref="InstanceNormalization.Window"/> (RevIN, as published).</summary>
+    public InstanceNormalization PatchTstNormalization { get; init; } = InstanceNormalization.Window;
+
+    /// <summary>Whether PatchTST's pruning arm also uses dropout (<see cref="DropoutRate"/>). Paper: true, as the authors ran it.</summary>
+    public bool PatchTstPruningWithDropout { get; init; }
+
+    /// <summary>The settings of <paramref name="protocol"/>.</summary>
+    public static StudyTrainingSettings For(StudyProtocol protocol) => protocol switch
+    {
+        StudyProtocol.Paper => new StudyTrainingSettings
+        {
+            RestoreBestWeights = false,
+            McSamples = 1,
+            ScheduleCounting = StudyScheduleCounting.AuthorsZeroBased,
+            RecurrentNormalization = InstanceNormalization.None,
+            PatchTstPruningWithDropout = true,
+        },
+        _ => new StudyTrainingSettings
+        {
+            RestoreBestWeights = true,
+            McSamples = 30,
+            ScheduleCounting = StudyScheduleCounting.ReachesFinal,
+            RecurrentNormalization = InstanceNormalization.WindowLast,
+            PatchTstPruningWithDropout = false,
+        },
+    };
+}
