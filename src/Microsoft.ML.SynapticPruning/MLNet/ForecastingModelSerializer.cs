@@ -92,6 +92,15 @@ internal static class ForecastingModelSerializer
             }
         }
         module.eval();
+        // Entry names are not covered by the per-entry SHA-256: a damaged name must not make an entry silently vanish.
+        var known = new HashSet<string>(StringComparer.Ordinal) { InfoEntry, ScalerEntry, HistoryEntry };
+        foreach (var (name, _) in module.named_parameters()) known.Add("param/" + name);
+        foreach (var (name, _) in module.named_buffers()) known.Add("buffer/" + name);
+        if (payload.EntryNames.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+        {
+            module.Dispose();
+            throw new InvalidDataException($"Entry '{unknown}' is not part of a {spec.Kind} forecaster of this version: the file is damaged or was written by a newer release.");
+        }
         float[]? history = null;
         if (payload.TryGet(HistoryEntry, out var h))
         {
