@@ -9,6 +9,7 @@ public static class Program
     {
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --rows N --out FILE", AccuracyCommand.Run),
+        ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>
