@@ -276,6 +276,39 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         Assert.Contains("not a readable model .zip", e.Message);
     }
 
+    private sealed class FailingSaveTransformer : ITransformer
+    {
+        public bool IsRowToRowMapper => false;
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => inputSchema;
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => throw new NotSupportedException();
+        public IDataView Transform(IDataView input) => input;
+        public void Save(ModelSaveContext ctx) => throw new IOException("simulated disk failure while saving");
+    }
+
+    [Fact]
+    public void FailedAtomicSaveKeepsThePreviousForecasterLoadableAndLeavesNoTemporaryFile()
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(_f.Directory, "atomic")).FullName;
+        string path = Path.Combine(dir, "model.zip");
+        File.Copy(_f.Path, path);
+        var ml = new MLContext();
+        using var good = (PrunedForecastingTransformer)ml.Model.LoadForecaster(path, out var schema);
+        // The forecaster's part is written first, then the failing part: a half-written archive existed at that moment.
+        var broken = new TransformerChain<ITransformer>(good, new FailingSaveTransformer());
+        Assert.Throws<IOException>(() => ml.Model.SaveAtomically(broken, schema, path));
+        Assert.Equal(_f.Bytes, File.ReadAllBytes(path));
+        Assert.Equal(new[] { path }, Directory.GetFiles(dir));
+        using var reloaded = (PrunedForecastingTransformer)ml.Model.LoadForecaster(path, out _);
+        Assert.True(ForecastingTestData.BitIdentical(_f.Forecast, _f.Score(reloaded, ml).Forecast));
+
+        Assert.Throws<DirectoryNotFoundException>(() => ml.Model.SaveAtomically(good, schema, Path.Combine(dir, "no-such-folder", "m.zip")));
+        Assert.Equal(new[] { path }, Directory.GetFiles(dir));
+
+        // For contrast: ML.NET's path-based Save truncates the target before writing, so the same failure destroys it.
+        Assert.ThrowsAny<Exception>(() => ml.Model.Save(broken, schema, path));
+        Assert.Throws<InvalidDataException>(() => ml.Model.LoadForecaster(path, out _));
+    }
+
     [Fact]
     public void MissingFileIsFileNotFound()
         => Assert.Throws<FileNotFoundException>(() => new MLContext().Model.LoadForecaster(Path.Combine(_f.Directory, "nope.zip"), out _));
