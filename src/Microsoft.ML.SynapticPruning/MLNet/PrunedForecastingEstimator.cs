@@ -117,7 +117,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             MaxEpochs = o.MaxEpochs,
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
-            Patience = o.Patience,
+            Patience = o.Patience == 0 ? int.MaxValue : o.Patience, // 0 = never stop early (TrainingOptions treats 0 like 1)
             ValidationFraction = o.ValidationFraction,
             CalibrationFraction = o.Confidence is null ? 0 : o.CalibrationFraction,
             RestoreFrom = o.RestoreFrom,

@@ -271,6 +271,23 @@ public sealed class BadInputTests
         Assert.Equal("MovingAverageKernel", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions { MovingAverageKernel = 4 })).ParamName);
     }
 
+    [Fact]
+    public void PatienceZeroMeansNeverStopEarlyAsDocumented()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(3);
+        var noise = Enumerable.Range(0, 200).Select(i => new SeriesRow { Value = (float)rng.NextDouble(), Time = i }).ToArray();
+        var options = TinyDLinear();
+        options.MaxEpochs = 12; options.LearningRate = 0.05f; options.ValidationFraction = 0.3f;
+        options.Patience = 1;
+        using var impatient = ml.Forecasting.PrunedDLinear(options).Fit(Load(ml, noise));
+        Assert.True(impatient.Info.StoppedEarly, "precondition: on pure noise the validation loss stops improving early");
+        options.Patience = 0;
+        using var patient = ml.Forecasting.PrunedDLinear(options).Fit(Load(ml, noise));
+        Assert.False(patient.Info.StoppedEarly);
+        Assert.Equal(12, patient.Info.EpochsRun);
+    }
+
     // ---------- time column ----------
 
     [Theory]
