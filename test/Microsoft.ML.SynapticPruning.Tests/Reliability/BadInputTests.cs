@@ -380,6 +380,28 @@ public sealed class BadInputTests
         Assert.True(float.IsFinite(forecasts[99][0]) && float.IsFinite(forecasts[120][0]));
     }
 
+    [Fact]
+    public void ForecastThatOverflowsSinglePrecisionIsNaNNotInfinity()
+    {
+        // A network whose scaled output is exactly 100 (zero head weights, bias 100) with a scaler std of 1e37: the forecast
+        // in original units, 1e39, does not fit in a float. It must read as NaN ("no forecast"), never as +∞.
+        var spec = new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 4, Horizon = 2, HiddenSize = 3 };
+        var module = ForecasterFactory.Create(spec);
+        using (TorchSharp.torch.no_grad())
+        {
+            foreach (var (name, p) in module.named_parameters())
+                if (name.StartsWith("head.", StringComparison.Ordinal)) p.fill_(name.EndsWith("bias", StringComparison.Ordinal) ? 100f : 0f);
+        }
+        using var forecaster = TrainedForecaster.FromModule(module, new ChannelScaler(new[] { 0.0 }, new[] { 1e37 }));
+        var point = new float[2];
+        forecaster.PredictBatch(new float[] { 1, 2, 3, 4 }, 1, point);
+        Assert.All(point, v => Assert.True(float.IsNaN(v), $"got {v}"));
+
+        using var small = TrainedForecaster.FromModule(ForecasterFactory.Create(spec), new ChannelScaler(new[] { 0.0 }, new[] { 1.0 }));
+        small.PredictBatch(new float[] { 1, 2, 3, 4 }, 1, point);
+        Assert.All(point, v => Assert.True(float.IsFinite(v)));
+    }
+
     // ---------- CSV ----------
 
     [Fact]

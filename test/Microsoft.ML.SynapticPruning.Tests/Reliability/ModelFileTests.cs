@@ -233,6 +233,22 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         Assert.Contains("Upgrade", e.Message);
     }
 
+    [Fact]
+    public void UnknownPayloadEntryIsRefusedSoADamagedNameCannotDropAnEntrySilently()
+    {
+        // Entry names are outside the per-entry SHA-256: "history.bin" damaged to "histpry.bin" must not simply vanish.
+        string path = Write("renamed-entry.zip", WithPayload(p =>
+        {
+            var old = ModelPayload.FromBytes(p);
+            var rebuilt = new ModelPayload();
+            foreach (var name in old.EntryNames) rebuilt.Add(name, old.Get(name).Span);
+            rebuilt.Add("histpry.bin", new byte[8]);
+            return rebuilt.ToArray();
+        }));
+        var e = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadForecaster(path, out _));
+        Assert.Contains("Entry 'histpry.bin' is not part of a Lstm forecaster", e.Message);
+    }
+
     /// <summary>Sets ModelVerWritten and ModelVerReadable, the two uint32 after our 8-byte model signature in ML.NET's header.</summary>
     private static byte[] WithModelHeaderVersion(byte[] key, uint version)
     {
