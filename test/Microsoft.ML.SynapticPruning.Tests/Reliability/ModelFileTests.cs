@@ -133,7 +133,7 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
     {
         var ml = new MLContext();
         using var viaHelper = (PrunedForecastingTransformer)ml.Model.LoadForecaster(_f.Path, out var schema);
-        Assert.NotNull(schema["Value"]);
+        Assert.NotNull(schema.GetColumnOrNull("Value"));
         var (forecast, lower) = _f.Score(viaHelper, ml);
         Assert.True(ForecastingTestData.BitIdentical(_f.Forecast, forecast) && ForecastingTestData.BitIdentical(_f.Lower, lower));
         using var viaMlNet = (PrunedForecastingTransformer)ml.Model.Load(_f.Path, out _);
@@ -336,7 +336,7 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
     /// 100 cases by default; set SP_FUZZ_CASES for more (docs/reliability.md).
     /// </summary>
     [Fact]
-    public void FuzzedModelFilesLoadIdenticallyOrFailClearly()
+    public async Task FuzzedModelFilesLoadIdenticallyOrFailClearly()
     {
         int cases = int.TryParse(Environment.GetEnvironmentVariable("SP_FUZZ_CASES"), out int n) && n > 0 ? n : 100;
         var rng = new Random(20261125);
@@ -381,9 +381,16 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
                 }
             }
             string path = Write($"fuzz-{i}.zip", mutant);
-            var task = Task.Run(() => Check(path, kind));
-            Assert.True(task.Wait(TimeSpan.FromSeconds(30)), $"case {i} ({kind}) did not finish within 30 s");
-            string outcome = $"{kind}: {task.Result}";
+            string result;
+            try
+            {
+                result = await Task.Run(() => Check(path, kind)).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                throw new Xunit.Sdk.XunitException($"case {i} ({kind}) did not finish within 30 s");
+            }
+            string outcome = $"{kind}: {result}";
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             File.Delete(path);
         }
