@@ -237,7 +237,7 @@ public sealed class BadInputTests
     {
         var options = new PrunedLstmOptions { LabelColumnName = "Value" };
         set(options);
-        var e = Assert.ThrowsAny<ArgumentException>(() => new MLContext().Forecasting.PrunedLstm(options));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().Forecasting.PrunedLstm(options));
         Assert.Contains(option, e.Message);
         Assert.Equal(option, e.ParamName);
     }
@@ -256,7 +256,7 @@ public sealed class BadInputTests
     public void HeadsNotDividingTheModelDimensionAreRejectedNamingTheOptions()
     {
         var options = new PrunedPatchTstOptions { LabelColumnName = "Value", ModelDimension = 64, NumberOfHeads = 5 };
-        var e = Assert.ThrowsAny<ArgumentException>(() => new MLContext().Forecasting.PrunedPatchTst(options));
+        var e = Assert.Throws<ArgumentException>(() => new MLContext().Forecasting.PrunedPatchTst(options));
         Assert.Equal("NumberOfHeads", e.ParamName);
         Assert.Contains("NumberOfHeads (5) must divide ModelDimension (64)", e.Message);
     }
@@ -265,10 +265,10 @@ public sealed class BadInputTests
     public void ZeroModelDimensionAndFeedForwardAreRejectedNamingTheOptions()
     {
         var ml = new MLContext();
-        Assert.Equal("ModelDimension", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { ModelDimension = 0 })).ParamName);
-        Assert.Equal("FeedForwardSize", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { FeedForwardSize = 0 })).ParamName);
-        Assert.Equal("NumberOfLayers", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { NumberOfLayers = 0 })).ParamName);
-        Assert.Equal("MovingAverageKernel", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions { MovingAverageKernel = 4 })).ParamName);
+        Assert.Equal("ModelDimension", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { ModelDimension = 0 })).ParamName);
+        Assert.Equal("FeedForwardSize", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { FeedForwardSize = 0 })).ParamName);
+        Assert.Equal("NumberOfLayers", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { NumberOfLayers = 0 })).ParamName);
+        Assert.Equal("MovingAverageKernel", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions { MovingAverageKernel = 4 })).ParamName);
     }
 
     [Fact]
