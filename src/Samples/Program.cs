@@ -13,6 +13,7 @@ public static class Program
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --with-pruning --smoke --out FILE", AccuracyCommand.Run),
         ("sweep", SweepCommand.Help, SweepCommand.Run),
         ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
+        ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>

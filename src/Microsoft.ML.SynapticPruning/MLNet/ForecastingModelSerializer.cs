@@ -73,12 +73,18 @@ internal static class ForecastingModelSerializer
 
         var scaler = ReadScaler(payload.Get(ScalerEntry).Span, spec.TargetChannels + spec.CovariateChannels);
         ForecastingModule module;
+        var masks = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         using (torch.no_grad())
         {
             module = ForecasterFactory.Create(spec);
             try
             {
-                foreach (var (name, p) in module.named_parameters()) Fill(p, payload.GetTensor("param/" + name, Shape(p)).Values, "param/" + name);
+                foreach (var (name, p) in module.named_parameters())
+                {
+                    var tensor = payload.GetTensor("param/" + name, Shape(p));
+                    Fill(p, tensor.Values, "param/" + name);
+                    if (tensor.Mask is { } mask) masks[name] = mask;
+                }
                 foreach (var (name, b) in module.named_buffers())
                 {
                     if (b.dtype != ScalarType.Float32) continue;
@@ -92,13 +98,25 @@ internal static class ForecastingModelSerializer
             }
         }
         module.eval();
+        // Entry names are not covered by the per-entry SHA-256: a damaged name must not make an entry silently vanish.
+        var known = new HashSet<string>(StringComparer.Ordinal) { InfoEntry, ScalerEntry, HistoryEntry };
+        foreach (var (name, _) in module.named_parameters()) known.Add("param/" + name);
+        foreach (var (name, _) in module.named_buffers()) known.Add("buffer/" + name);
+        if (payload.EntryNames.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+        {
+            module.Dispose();
+            throw new InvalidDataException($"Entry '{unknown}' is not part of a {spec.Kind} forecaster of this version: the file is damaged or was written by a newer release.");
+        }
         float[]? history = null;
         if (payload.TryGet(HistoryEntry, out var h))
         {
             if (h.Length % sizeof(float) != 0) throw new InvalidDataException($"Entry '{HistoryEntry}' has {h.Length} bytes, not a whole number of floats.");
             history = MemoryMarshal.Cast<byte, float>(h.Span).ToArray();
         }
-        var forecaster = TrainedForecaster.FromModule(module, scaler);
+        // Keep the masks, so that a loaded model saved again (e.g. a forecast-engine checkpoint) stays sparse on disk.
+        var pruning = masks.Count == 0 ? null : new Pruning.PruningSummary(info.GlobalSparsity, info.LayerSparsity.Sum(t => t.Total),
+            info.LayerSparsity.Sum(t => t.Pruned), info.LayerSparsity, Array.Empty<Pruning.SparsityHistoryEntry>(), masks, info.PruningSchedule ?? "");
+        var forecaster = TrainedForecaster.FromModule(module, scaler, pruning: pruning);
         return new ForecastingModel(forecaster, info, history);
     }
 

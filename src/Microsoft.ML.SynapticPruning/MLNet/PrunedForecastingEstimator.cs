@@ -60,6 +60,9 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             : SeriesReader.Read(validationData, o.LabelColumnName, o.FeatureColumnNames, o.TimeColumnName, o.MissingValues, o.MaxInterpolatedGap, "validation");
 
         var spec = BuildSpec(o);
+        // Check the lengths before the network is built: an absurd Lookback must fail here, not as a native allocation.
+        train.EnsureWindows(spec.Lookback, spec.Horizon, "training");
+        validation?.EnsureWindows(spec.Lookback, spec.Horizon, "validation");
         int seed = o.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
         var training = BuildTrainingOptions(o, seed);
 
@@ -115,7 +118,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             StopAfterEpochs = o.StopAfterEpochs,
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
-            Patience = o.Patience,
+            Patience = o.Patience == 0 ? int.MaxValue : o.Patience, // 0 = never stop early (TrainingOptions treats 0 like 1)
             ValidationFraction = o.ValidationFraction,
             CalibrationFraction = o.Confidence is null ? 0 : o.CalibrationFraction,
             RestoreFrom = o.RestoreFrom,
@@ -183,8 +186,44 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (o.MonteCarloSamples < 1) throw new ArgumentOutOfRangeException(nameof(o.MonteCarloSamples), o.MonteCarloSamples, "MonteCarloSamples must be at least 1.");
         if (o.SeasonalPeriod < 1) throw new ArgumentOutOfRangeException(nameof(o.SeasonalPeriod), o.SeasonalPeriod, "SeasonalPeriod must be at least 1 (1 = naive).");
         if (o.MaxInterpolatedGap < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxInterpolatedGap), o.MaxInterpolatedGap, "MaxInterpolatedGap must be 0 or more.");
-        BuildSpec(o);
-        BuildTrainingOptions(o, 0);
+        try { BuildSpec(o); }
+        catch (ArgumentException e) { throw Rename(e, SpecNames); }
+        try { BuildTrainingOptions(o, 0); }
+        catch (ArgumentException e) { throw Rename(e, TrainingNames); }
+    }
+
+    // Internal names (ForecasterSpec, TrainingOptions, PruningOptions) → the option a user of this API sets.
+    private static readonly (string Internal, string Public)[] SpecNames =
+    {
+        ("DModel", nameof(PrunedPatchTstOptions.ModelDimension)), ("Heads", nameof(PrunedPatchTstOptions.NumberOfHeads)),
+        ("EncoderLayers", nameof(PrunedPatchTstOptions.NumberOfLayers)), ("FeedForward", nameof(PrunedPatchTstOptions.FeedForwardSize)),
+        ("Layers", nameof(PrunedRecurrentOptions.NumberOfLayers)), ("Dropout", nameof(PrunedForecasterOptions.DropoutRate)),
+        ("CovariateChannels", nameof(PrunedForecasterOptions.FeatureColumnNames)),
+    };
+
+    private static readonly (string Internal, string Public)[] TrainingNames =
+    {
+        ("UpdateInterval", nameof(PrunedForecasterOptions.PruningInterval)), ("Threads", nameof(PrunedForecasterOptions.NumberOfThreads)),
+        ("maxEpochs", nameof(PrunedForecasterOptions.MaxEpochs)),
+    };
+
+    /// <summary>Rewrites an option error of the inner layers so that message and parameter name use this API's option names.</summary>
+    private static ArgumentException Rename(ArgumentException e, (string Internal, string Public)[] names)
+    {
+        string message = e.Message;
+        int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (suffix >= 0) message = message[..suffix];
+        if (e is ArgumentOutOfRangeException && message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal) is int at and >= 0)
+            message = message[..at];
+        foreach (var (from, to) in names)
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{from}\b", to);
+        string? param = e.ParamName;
+        var mapped = names.FirstOrDefault(n => n.Internal == param).Public;
+        if (mapped is not null) param = mapped;
+        else if (param == "spec")
+            param = names.Select(n => (n.Public, At: message.IndexOf(n.Public, StringComparison.Ordinal))).Where(x => x.At >= 0).OrderBy(x => x.At).Select(x => x.Public).FirstOrDefault() ?? param;
+        if (message == e.Message && param == e.ParamName) return e;
+        return e is ArgumentOutOfRangeException range ? new ArgumentOutOfRangeException(param, range.ActualValue, message) : new ArgumentException(message, param, e);
     }
 
     private static void CheckShape(SchemaShape schema, string name, string role)

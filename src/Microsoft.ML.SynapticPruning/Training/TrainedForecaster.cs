@@ -113,7 +113,7 @@ public sealed class TrainedForecaster : IDisposable
 
     /// <summary>
     /// Deterministic forecasts for <paramref name="count"/> windows, each L × InputChannels row-major in original units,
-    /// written to <paramref name="destination"/> as count × H × C row-major. Non-finite inputs give NaN forecasts.
+    /// written to <paramref name="destination"/> as count × H × C row-major. Non-finite inputs, and outputs that overflow float, give NaN forecasts (never ±∞).
     /// </summary>
     public void PredictBatch(ReadOnlySpan<float> windows, int count, Span<float> destination)
     {
@@ -216,6 +216,9 @@ public sealed class TrainedForecaster : IDisposable
         if (values.Length != destination.Length)
             throw new InvalidOperationException($"The module returned {values.Length} values; {destination.Length} (batch × Horizon × TargetChannels) were expected. Check the module's output shape (B, H, C).");
         Scaler.Inverse(values, destination, TargetChannels);
+        // An overflow (e.g. a finite but extreme input) must read as "no forecast" (NaN), never as ±∞.
+        foreach (ref float v in destination)
+            if (float.IsInfinity(v)) v = float.NaN;
     }
 
     private void CheckBatch(ReadOnlySpan<float> windows, int count, Span<float> destination)
