@@ -9,6 +9,7 @@ public static class Program
     {
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --rows N --out FILE", AccuracyCommand.Run),
+        ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --no-speed --no-accuracy --out FILE", StructuredBenchCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>
