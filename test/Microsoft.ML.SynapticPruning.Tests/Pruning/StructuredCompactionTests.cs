@@ -182,19 +182,27 @@ public sealed class StructuredCompactionTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void CompactedModelsRoundTripThroughTheMlNetZip(bool patchTst)
+    [InlineData(ForecasterKind.Lstm)]
+    [InlineData(ForecasterKind.Gru)]
+    [InlineData(ForecasterKind.PatchTst)]
+    public void CompactedModelsRoundTripThroughTheMlNetZip(ForecasterKind kind)
     {
         var ml = new MLContext(seed: 5);
         var data = ForecastingTestData.LoadBitcoin(ml);
+        bool patchTst = kind == ForecasterKind.PatchTst;
         IEstimator<PrunedForecastingTransformer> estimator = patchTst
             ? ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions
             {
                 LabelColumnName = nameof(BtcRow.Close), Lookback = 14, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, ModelDimension = 16,
                 NumberOfHeads = 4, FeedForwardSize = 16, InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
             })
-            : ml.Forecasting.PrunedGru(new PrunedGruOptions
+            : kind == ForecasterKind.Gru
+            ? ml.Forecasting.PrunedGru(new PrunedGruOptions
+            {
+                LabelColumnName = nameof(BtcRow.Close), Lookback = 10, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, HiddenSize = 12, NumberOfLayers = 2,
+                InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
+            })
+            : ml.Forecasting.PrunedLstm(new PrunedLstmOptions
             {
                 LabelColumnName = nameof(BtcRow.Close), Lookback = 10, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, HiddenSize = 12, NumberOfLayers = 2,
                 InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
