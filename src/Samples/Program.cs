@@ -14,6 +14,7 @@ public static class Program
         ("sweep", SweepCommand.Help, SweepCommand.Run),
         ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
         ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
+        ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --no-speed --no-accuracy --out FILE", StructuredBenchCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>

@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -70,9 +71,24 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
         var progress = new Progress(ch, o.Progress);
         var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, o.CancellationToken);
+        if (o.PruningGranularity == PruningGranularity.Structure && o.CompactAfterTraining && trained.PruningSummary is not null)
+        {
+            try
+            {
+                var compacted = StructuredCompaction.Compact(trained);
+                ch.Info($"Compacted the pruned structures: {Describe(trained.Spec)} → {Describe(compacted.Spec)}.");
+                trained.Dispose();
+                trained = compacted;
+            }
+            catch
+            {
+                trained.Dispose();
+                throw;
+            }
+        }
         try
         {
-            var info = DescribeFit(o, spec, seed, trained, train);
+            var info = DescribeFit(o, trained.Spec, seed, trained, train);
             var model = new ForecastingModel(trained, info);
             if (o.Confidence is float confidence)
             {
@@ -136,6 +152,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
                 Curve = o.PruningCurve == PruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
                 Convention = o.ProgressConvention,
                 IncludeNormGains = o.PruneNormGains,
+                Granularity = o.PruningGranularity,
             },
         };
         t.Validate();
@@ -186,6 +203,12 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (o.MonteCarloSamples < 1) throw new ArgumentOutOfRangeException(nameof(o.MonteCarloSamples), o.MonteCarloSamples, "MonteCarloSamples must be at least 1.");
         if (o.SeasonalPeriod < 1) throw new ArgumentOutOfRangeException(nameof(o.SeasonalPeriod), o.SeasonalPeriod, "SeasonalPeriod must be at least 1 (1 = naive).");
         if (o.MaxInterpolatedGap < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxInterpolatedGap), o.MaxInterpolatedGap, "MaxInterpolatedGap must be 0 or more.");
+        if (!Enum.IsDefined(o.PruningGranularity))
+            throw new ArgumentOutOfRangeException(nameof(o.PruningGranularity), o.PruningGranularity, "PruningGranularity must be Weight or Structure.");
+        if (o.PruningGranularity == PruningGranularity.Structure && o.Kind == ForecasterKind.DLinear && o.Regularization.UsesPruning())
+            throw new ArgumentException(
+                "PruningGranularity.Structure is not supported for DLinear: its two linear maps have no units, heads or neurons to remove. Use PruningGranularity.Weight, or an RNN, LSTM, GRU or PatchTST forecaster.",
+                nameof(o.PruningGranularity));
         try { BuildSpec(o); }
         catch (ArgumentException e) { throw Rename(e, SpecNames); }
         try { BuildTrainingOptions(o, 0); }
@@ -225,6 +248,10 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (message == e.Message && param == e.ParamName) return e;
         return e is ArgumentOutOfRangeException range ? new ArgumentOutOfRangeException(param, range.ActualValue, message) : new ArgumentException(message, param, e);
     }
+
+    private static string Describe(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
+        ? $"heads per layer [{string.Join(", ", Enumerable.Range(0, s.EncoderLayers).Select(i => s.HeadSlotsOf(i).Length))}], feed-forward [{string.Join(", ", Enumerable.Range(0, s.EncoderLayers).Select(s.FeedForwardOf))}]"
+        : $"hidden [{string.Join(", ", Enumerable.Range(0, s.Layers).Select(s.HiddenSizeOf))}]";
 
     private static void CheckShape(SchemaShape schema, string name, string role)
     {

@@ -47,6 +47,7 @@ public static class ForecasterFactory
             case ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru:
                 Positive(spec.HiddenSize, nameof(ForecasterSpec.HiddenSize), "the recurrent state width, for example 64");
                 Positive(spec.Layers, nameof(ForecasterSpec.Layers), "the number of stacked recurrent layers, for example 1");
+                PerLayerSizes(spec.LayerHiddenSizes, spec.Layers, nameof(ForecasterSpec.LayerHiddenSizes), nameof(ForecasterSpec.Layers));
                 break;
 
             case ForecasterKind.PatchTst:
@@ -62,6 +63,23 @@ public static class ForecasterFactory
                 if (spec.PatchLength is { } patch && (patch < 1 || patch > spec.Lookback))
                     throw OutOfRange(patch, nameof(ForecasterSpec.PatchLength),
                         $"PatchLength ({patch}) must be between 1 and Lookback ({spec.Lookback}); lower it, raise Lookback, or leave it null for the automatic choice.");
+                PerLayerSizes(spec.LayerFeedForward, spec.EncoderLayers, nameof(ForecasterSpec.LayerFeedForward), nameof(ForecasterSpec.EncoderLayers));
+                if (spec.LayerHeadSlots is { } slots)
+                {
+                    if (slots.Length != spec.EncoderLayers)
+                        throw new ArgumentException($"LayerHeadSlots has {slots.Length} entries but EncoderLayers is {spec.EncoderLayers}; give one slot list per encoder layer or leave it null.", nameof(spec));
+                    for (int i = 0; i < slots.Length; i++)
+                    {
+                        var layer = slots[i];
+                        if (layer is null || layer.Length == 0)
+                            throw new ArgumentException($"LayerHeadSlots[{i}] is empty; every encoder layer needs at least one head.", nameof(spec));
+                        for (int k = 0; k < layer.Length; k++)
+                        {
+                            if (layer[k] < 0 || layer[k] >= spec.Heads || (k > 0 && layer[k] <= layer[k - 1]))
+                                throw new ArgumentException($"LayerHeadSlots[{i}] must hold ascending distinct head slots in [0, Heads = {spec.Heads}); got [{string.Join(", ", layer)}].", nameof(spec));
+                        }
+                    }
+                }
                 if (spec.Stride is { } stride && stride < 1)
                     throw OutOfRange(stride, nameof(ForecasterSpec.Stride), "Stride must be at least 1, or null for the automatic choice.");
                 break;
@@ -139,6 +157,17 @@ public static class ForecasterFactory
                 $"{spec.Kind} is channel-independent and accepts no covariates, but CovariateChannels is {spec.CovariateChannels}. "
                 + "Set CovariateChannels to 0 (forecast the extra columns as targets instead), or use Rnn, Lstm or Gru, which accept covariates.",
                 nameof(spec));
+    }
+
+    private static void PerLayerSizes(int[]? sizes, int layers, string option, string layersOption)
+    {
+        if (sizes is null) return;
+        if (sizes.Length != layers)
+            throw new ArgumentException($"{option} has {sizes.Length} entries but {layersOption} is {layers}; give one size per layer or leave it null.", option);
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] < 1) throw OutOfRange(sizes[i], option, $"{option}[{i}] ({sizes[i]}) must be at least 1.");
+        }
     }
 
     private static void Positive(int value, string option, string meaning)

@@ -38,4 +38,33 @@ public sealed record ForecasterSpec
     public int MovingAverageKernel { get; init; } = 25;
     /// <summary>Per-window normalisation inside the model. Null = the architecture's default (RevIN for PatchTST, None otherwise).</summary>
     public InstanceNormalization? Normalization { get; init; }
+
+    /// <summary>
+    /// Recurrent hidden size of each layer (length <see cref="Layers"/>), e.g. after structured compaction; overrides
+    /// <see cref="HiddenSize"/> when set. Null (default) = <see cref="HiddenSize"/> in every layer.
+    /// </summary>
+    public int[]? LayerHiddenSizes { get; init; }
+
+    /// <summary>
+    /// PatchTST: the attention head slots (0 ≤ slot &lt; <see cref="Heads"/>, ascending, at least one) each encoder layer
+    /// keeps, e.g. after structured compaction (length <see cref="EncoderLayers"/>). The head width stays
+    /// <see cref="DModel"/>/<see cref="Heads"/>; residual attention scores keep one slot per original head. Null (default)
+    /// = all <see cref="Heads"/> heads in every layer.
+    /// </summary>
+    public int[][]? LayerHeadSlots { get; init; }
+
+    /// <summary>
+    /// PatchTST feed-forward width of each encoder layer (length <see cref="EncoderLayers"/>), e.g. after structured
+    /// compaction; overrides <see cref="FeedForward"/> when set. Null (default) = <see cref="FeedForward"/> in every layer.
+    /// </summary>
+    public int[]? LayerFeedForward { get; init; }
+
+    /// <summary>The hidden size of recurrent layer <paramref name="layer"/> (<see cref="LayerHiddenSizes"/>, else <see cref="HiddenSize"/>).</summary>
+    public int HiddenSizeOf(int layer) => LayerHiddenSizes is { } sizes ? sizes[layer] : HiddenSize;
+
+    /// <summary>The feed-forward width of encoder layer <paramref name="layer"/> (<see cref="LayerFeedForward"/>, else <see cref="FeedForward"/>).</summary>
+    public int FeedForwardOf(int layer) => LayerFeedForward is { } sizes ? sizes[layer] : FeedForward;
+
+    /// <summary>The head slots kept by encoder layer <paramref name="layer"/> (<see cref="LayerHeadSlots"/>, else 0 … <see cref="Heads"/> − 1).</summary>
+    public int[] HeadSlotsOf(int layer) => LayerHeadSlots is { } slots ? slots[layer] : Enumerable.Range(0, Heads).ToArray();
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.Models.Layers;
+using Microsoft.ML.SynapticPruning.Pruning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,8 +21,15 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// <c>eval()</c> afterwards, the usual TorchSharp contract. Every dropout is a <see cref="ContextDropout"/> with
 /// probability <see cref="ForecasterSpec.Dropout"/> (embedding, attention weights, attention output, feed-forward,
 /// head). Covariates are not accepted: the spec must have <see cref="ForecasterSpec.CovariateChannels"/> = 0.
+/// <para>Structured pruning (<see cref="IStructuredPrunable"/>): per encoder layer i, one structure per attention head
+/// (group <c>encoder.i.heads</c>: its d_head rows of the query/key/value weights and its d_head columns of the output
+/// weight) and one per feed-forward neuron (group <c>encoder.i.ffn</c>: its row of <c>feed_forward_in.weight</c> and its
+/// column of <c>feed_forward_out.weight</c>). Residual (d_model) channels, the patch projection and the head are not
+/// structures: removing a d_model channel would have to be mirrored in the patch projection, the positional embedding,
+/// every projection, both BatchNorms of every layer and the flatten head, and BatchNorm's running statistics make a
+/// masked channel non-zero after normalisation, so compaction would not stay exact cheaply.</para>
 /// </remarks>
-public sealed class PatchTstForecaster : ForecastingModule
+public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
 {
     private readonly InstanceNormalization _normalization;
 
@@ -49,7 +57,7 @@ public sealed class PatchTstForecaster : ForecastingModule
         using (torch.no_grad()) nn.init.uniform_(pos_embedding, -0.02, 0.02);
         embedding_dropout = new ContextDropout(spec.Dropout, "embedding_dropout");
         encoder = nn.ModuleList(Enumerable.Range(0, spec.EncoderLayers)
-            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForward, spec.Dropout, $"layer{i}"))
+            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForwardOf(i), spec.Dropout, $"layer{i}", spec.HeadSlotsOf(i)))
             .ToArray());
         head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
         head = nn.Linear(spec.DModel * NumPatches, spec.Horizon);
@@ -64,6 +72,40 @@ public sealed class PatchTstForecaster : ForecastingModule
 
     /// <summary>Patches per channel: <c>(L + stride − patch) / stride + 1</c> (42 at L = 336, patch 16, stride 8).</summary>
     public int NumPatches { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PrunableStructure> GetStructures()
+    {
+        var result = new List<PrunableStructure>();
+        int headDim = Spec.DModel / Spec.Heads;
+        for (int i = 0; i < Spec.EncoderLayers; i++)
+        {
+            string layer = $"encoder.{i}";
+            string attention = layer + ".self_attention";
+            int heads = Spec.HeadSlotsOf(i).Length;
+            for (int h = 0; h < heads; h++)
+            {
+                long start = (long)h * headDim;
+                result.Add(new PrunableStructure(StructureKind.AttentionHead, layer + ".heads", h, new[]
+                {
+                    new StructureSlice(attention + ".query.weight", 0, start, headDim),
+                    new StructureSlice(attention + ".key.weight", 0, start, headDim),
+                    new StructureSlice(attention + ".value.weight", 0, start, headDim),
+                    new StructureSlice(attention + ".output.weight", 1, start, headDim),
+                }));
+            }
+            int width = Spec.FeedForwardOf(i);
+            for (int n = 0; n < width; n++)
+            {
+                result.Add(new PrunableStructure(StructureKind.FeedForwardNeuron, layer + ".ffn", n, new[]
+                {
+                    new StructureSlice(layer + ".feed_forward_in.weight", 0, n, 1),
+                    new StructureSlice(layer + ".feed_forward_out.weight", 1, n, 1),
+                }));
+            }
+        }
+        return result;
+    }
 
     /// <summary>The per-window normalisation in use (RevIN unless the spec says otherwise).</summary>
     public InstanceNormalization Normalization => _normalization;

@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.Models.Layers;
+using Microsoft.ML.SynapticPruning.Pruning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,12 +9,18 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// <summary>
 /// Elman RNN (tanh), LSTM or GRU forecaster as in the paper's scripts: the input (targets then covariates) runs through
 /// <see cref="ForecasterSpec.Layers"/> stacked single-layer recurrent modules (batch-first, hidden
-/// <see cref="ForecasterSpec.HiddenSize"/>) with a <see cref="ContextDropout"/> between consecutive layers; the hidden
+/// <see cref="ForecasterSpec.HiddenSize"/>, or per layer <see cref="ForecasterSpec.LayerHiddenSizes"/>) with a <see cref="ContextDropout"/> between consecutive layers; the hidden
 /// state of the last layer at the last time step goes through dropout and a <c>Linear(hidden → H·C)</c> head, reshaped to
 /// (batch, H, C). Optional per-window normalisation of the target channels (default <see cref="InstanceNormalization.None"/>),
 /// undone at the output; covariates pass through unchanged (they are globally scaled).
 /// </summary>
-public sealed class RecurrentForecaster : ForecastingModule
+/// <remarks>
+/// Structured pruning (<see cref="IStructuredPrunable"/>): one structure per hidden unit j of layer i (group
+/// <c>lstm.i</c>/<c>gru.i</c>/<c>rnn.i</c>): its rows in every gate block of <c>weight_ih_l0</c> and <c>weight_hh_l0</c>
+/// (4 for LSTM, 3 for GRU, 1 for RNN), its column of <c>weight_hh_l0</c>, and its column of the consumer (layer i+1's
+/// <c>weight_ih_l0</c>, or <c>head.weight</c> after the last layer).
+/// </remarks>
+public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
 {
     private readonly InstanceNormalization _normalization;
 
@@ -34,21 +41,52 @@ public sealed class RecurrentForecaster : ForecastingModule
         ForecasterFactory.Validate(spec);
         _normalization = ForecasterFactory.ResolveNormalization(spec);
         int inputSize = spec.TargetChannels + spec.CovariateChannels;
-        long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSize;
+        long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSizeOf(layer - 1);
         var layers = Enumerable.Range(0, spec.Layers);
         rnn = nn.ModuleList(spec.Kind == ForecasterKind.Rnn
-            ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSize, numLayers: 1, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true)).ToArray()
+            ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSizeOf(i), numLayers: 1, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true)).ToArray()
             : Array.Empty<RNN>());
         lstm = nn.ModuleList(spec.Kind == ForecasterKind.Lstm
-            ? layers.Select(i => nn.LSTM(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            ? layers.Select(i => nn.LSTM(InputOf(i), spec.HiddenSizeOf(i), numLayers: 1, batchFirst: true)).ToArray()
             : Array.Empty<LSTM>());
         gru = nn.ModuleList(spec.Kind == ForecasterKind.Gru
-            ? layers.Select(i => nn.GRU(InputOf(i), spec.HiddenSize, numLayers: 1, batchFirst: true)).ToArray()
+            ? layers.Select(i => nn.GRU(InputOf(i), spec.HiddenSizeOf(i), numLayers: 1, batchFirst: true)).ToArray()
             : Array.Empty<GRU>());
         layer_dropout = new ContextDropout(spec.Dropout, "layer_dropout");
         head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
-        head = nn.Linear(spec.HiddenSize, (long)spec.Horizon * spec.TargetChannels);
+        head = nn.Linear(spec.HiddenSizeOf(spec.Layers - 1), (long)spec.Horizon * spec.TargetChannels);
         RegisterComponents();
+    }
+
+    /// <summary>Gate blocks per recurrent layer: 4 (LSTM), 3 (GRU) or 1 (RNN).</summary>
+    public int Gates => Spec.Kind switch { ForecasterKind.Lstm => 4, ForecasterKind.Gru => 3, _ => 1 };
+
+    /// <summary>The name prefix of the recurrent layers: <c>lstm</c>, <c>gru</c> or <c>rnn</c>.</summary>
+    public string LayerPrefix => Spec.Kind switch { ForecasterKind.Lstm => "lstm", ForecasterKind.Gru => "gru", _ => "rnn" };
+
+    /// <inheritdoc />
+    public IReadOnlyList<PrunableStructure> GetStructures()
+    {
+        var result = new List<PrunableStructure>();
+        string prefix = LayerPrefix;
+        for (int i = 0; i < Spec.Layers; i++)
+        {
+            int hidden = Spec.HiddenSizeOf(i);
+            string consumer = i + 1 < Spec.Layers ? $"{prefix}.{i + 1}.weight_ih_l0" : "head.weight";
+            for (int j = 0; j < hidden; j++)
+            {
+                var slices = new List<StructureSlice>();
+                for (int g = 0; g < Gates; g++)
+                {
+                    slices.Add(new StructureSlice($"{prefix}.{i}.weight_ih_l0", 0, (long)g * hidden + j, 1));
+                    slices.Add(new StructureSlice($"{prefix}.{i}.weight_hh_l0", 0, (long)g * hidden + j, 1));
+                }
+                slices.Add(new StructureSlice($"{prefix}.{i}.weight_hh_l0", 1, j, 1));
+                slices.Add(new StructureSlice(consumer, 1, j, 1));
+                result.Add(new PrunableStructure(StructureKind.RecurrentUnit, $"{prefix}.{i}", j, slices));
+            }
+        }
+        return result;
     }
 
     /// <summary>The per-window normalisation of the target channels in use.</summary>

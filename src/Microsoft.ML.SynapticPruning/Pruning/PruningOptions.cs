@@ -42,6 +42,15 @@ public sealed class PruningOptions
     public bool ZeroPrunedGradientsAndOptimizerState { get; set; } = true;
 
     /// <summary>
+    /// What a mask update prunes: single weights (default, the paper's method; unchanged behaviour) or whole structures
+    /// declared by the module through <see cref="IStructuredPrunable"/> (recurrent hidden units, attention heads,
+    /// feed-forward neurons). With <see cref="PruningGranularity.Structure"/> the sparsity targets
+    /// (<see cref="InitialSparsity"/>, <see cref="FinalSparsity"/>) are fractions of <em>structures</em> pruned
+    /// (unweighted); the resulting weight sparsity is reported by <see cref="SynapticPruner.GlobalSparsity"/>.
+    /// </summary>
+    public PruningGranularity Granularity { get; set; } = PruningGranularity.Weight;
+
+    /// <summary>
     /// Explicit choice of the prunable parameters: called with each parameter's full name and the parameter; returns
     /// true to prune it. Overrides the default rule (every parameter with ≥ 2 dimensions whose name's last segment
     /// contains "weight", except positional embeddings named "pos_embed"; never biases). Null = default rule.
@@ -68,6 +77,8 @@ public sealed class PruningOptions
             throw new ArgumentNullException(nameof(Curve), "Curve must be set; use SparsityCurve.Paper or SparsityCurve.ZhuGupta.");
         if (!Enum.IsDefined(Convention))
             throw new ArgumentOutOfRangeException(nameof(Convention), Convention, "Unknown ProgressConvention.");
+        if (!Enum.IsDefined(Granularity))
+            throw new ArgumentOutOfRangeException(nameof(Granularity), Granularity, "Granularity must be PruningGranularity.Weight or PruningGranularity.Structure.");
     }
 
     /// <summary>Checks the options for a training run of <paramref name="maxEpochs"/> epochs.</summary>

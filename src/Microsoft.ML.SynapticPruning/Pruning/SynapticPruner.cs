@@ -24,6 +24,13 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// the target after every update. Everything is vectorized (one <c>kthvalue</c> over the concatenated magnitudes).
 /// Not thread-safe: use one pruner per training loop.
 /// </para>
+/// <para>
+/// With <see cref="PruningOptions.Granularity"/> = <see cref="PruningGranularity.Structure"/> the module must implement
+/// <see cref="IStructuredPrunable"/>; a mask update then prunes round(s·S) − (already pruned) whole structures (S =
+/// number of structures) with the smallest RMS of their active weights, ranked globally, never the last one of a
+/// group, and clears all their weights in the element masks. Everything after the mask update (gradient masking,
+/// optimizer moments, re-applying masks, capture/restore) is the same element-mask machinery as in weight mode.
+/// </para>
 /// </remarks>
 public sealed class SynapticPruner : IDisposable
 {
@@ -34,6 +41,7 @@ public sealed class SynapticPruner : IDisposable
     private readonly long _total;
     private readonly List<SparsityHistoryEntry> _history = new();
     private long _prunedTotal;
+    private readonly StructuredMaskStrategy? _structured;
     private optim.Optimizer? _optimizer;
     private int[]? _optimizerIndex;
     private bool _disposed;
@@ -42,7 +50,10 @@ public sealed class SynapticPruner : IDisposable
     /// <param name="module">Any TorchSharp module; its prunable parameters are chosen by <see cref="PrunableParameterSelection"/>.</param>
     /// <param name="schedule">Target sparsity over training.</param>
     /// <param name="options">Pruning settings (update interval, gradient/optimizer masking, parameter selection).</param>
-    /// <exception cref="ArgumentException">Invalid options, or the module has no prunable parameter.</exception>
+    /// <exception cref="ArgumentException">
+    /// Invalid options, the module has no prunable parameter, or structured granularity for a module that does not
+    /// implement <see cref="IStructuredPrunable"/> (e.g. DLinear).
+    /// </exception>
     public SynapticPruner(nn.Module module, SparsitySchedule schedule, PruningOptions options)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -51,6 +62,13 @@ public sealed class SynapticPruner : IDisposable
         options.Validate();
         _schedule = schedule;
         _options = options.Clone();
+        IStructuredPrunable? structuredModule = null;
+        if (_options.Granularity == PruningGranularity.Structure)
+        {
+            structuredModule = module as IStructuredPrunable ?? throw new ArgumentException(
+                $"PruningGranularity.Structure needs a module that declares its structures (IStructuredPrunable: RNN, LSTM, GRU, PatchTST); {module.GetType().Name} does not. Use PruningGranularity.Weight for it.",
+                nameof(module));
+        }
 
         var selected = PrunableParameterSelection.Select(module, _options);
         if (selected.Count == 0)
@@ -72,7 +90,40 @@ public sealed class SynapticPruner : IDisposable
                 _total += _sizes[i];
             }
         }
+        if (structuredModule is not null)
+        {
+            try
+            {
+                _structured = new StructuredMaskStrategy(structuredModule.GetStructures(), _tensors);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
     }
+
+    /// <summary>What a mask update prunes (from <see cref="PruningOptions.Granularity"/>).</summary>
+    public PruningGranularity Granularity => _options.Granularity;
+
+    /// <summary>The structures of the module in structured mode (empty in weight mode).</summary>
+    public IReadOnlyList<PrunableStructure> Structures => _structured?.Structures ?? Array.Empty<PrunableStructure>();
+
+    /// <summary>Per structure (same order as <see cref="Structures"/>): true when pruned. Empty in weight mode.</summary>
+    public IReadOnlyList<bool> PrunedStructures => _structured?.Pruned ?? Array.Empty<bool>();
+
+    /// <summary>Number of pruned structures (0 in weight mode).</summary>
+    public int PrunedStructureCount => _structured?.PrunedCount ?? 0;
+
+    /// <summary>Pruned / all structures in structured mode (the quantity the schedule targets there); 0 in weight mode.</summary>
+    public double StructureSparsity => _structured is { Count: > 0 } s ? (double)s.PrunedCount / s.Count : 0;
+
+    /// <summary>
+    /// The RMS importance (‖w_active‖₂ / √n_active) of every structure, in <see cref="Structures"/> order, from the
+    /// current weights; empty in weight mode.
+    /// </summary>
+    public IReadOnlyList<double> StructureImportance() => _structured?.Importance(_tensors) ?? Array.Empty<double>();
 
     /// <summary>The prunable tensors and their masks, in parameter order.</summary>
     public IReadOnlyList<PrunableTensor> Tensors => _tensors;
@@ -205,6 +256,7 @@ public sealed class SynapticPruner : IDisposable
         }
         for (int i = 0; i < _tensors.Length; i++) WriteMask(_tensors[i], state.MaskView(i));
         RecountAndApply();
+        _structured?.SyncFromMasks(_tensors, ReadMask);
         if (state.HistoryCount < _history.Count) _history.RemoveRange(state.HistoryCount, _history.Count - state.HistoryCount);
     }
 
@@ -242,6 +294,7 @@ public sealed class SynapticPruner : IDisposable
         }
         foreach (var t in _tensors) WriteMask(t, masks[t.Name]);
         RecountAndApply();
+        _structured?.SyncFromMasks(_tensors, ReadMask);
     }
 
     /// <summary>A plain-data summary of the current sparsity, history and masks.</summary>
@@ -263,6 +316,7 @@ public sealed class SynapticPruner : IDisposable
 
     private bool UpdateMasks(double target, int epoch, long step)
     {
+        if (_structured is not null) return UpdateStructureMasks(target, epoch, step);
         long goal = (long)Math.Round(target * _total, MidpointRounding.AwayFromZero);
         long need = Math.Min(goal - _prunedTotal, _total - _prunedTotal);
         if (need <= 0) return false;
@@ -304,6 +358,14 @@ public sealed class SynapticPruner : IDisposable
         }
 
         ZeroOptimizerState();
+        _history.Add(new SparsityHistoryEntry(epoch, step, target, GlobalSparsity, PerTensorSparsity()));
+        return true;
+    }
+
+    private bool UpdateStructureMasks(double target, int epoch, long step)
+    {
+        if (!_structured!.PruneTo(target, _tensors, ReadMask, WriteMask)) return false;
+        RecountAndApply();
         _history.Add(new SparsityHistoryEntry(epoch, step, target, GlobalSparsity, PerTensorSparsity()));
         return true;
     }

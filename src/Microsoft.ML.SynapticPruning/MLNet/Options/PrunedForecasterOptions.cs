@@ -55,6 +55,22 @@ public abstract class PrunedForecasterOptions
     /// <summary>Also prune LayerNorm/BatchNorm gains (the authors' code does). Default false.</summary>
     public bool PruneNormGains { get; set; }
 
+    /// <summary>
+    /// What synaptic pruning removes: single weights (<see cref="Pruning.PruningGranularity.Weight"/>, the paper's method,
+    /// default) or whole recurrent hidden units, attention heads and feed-forward neurons
+    /// (<see cref="Pruning.PruningGranularity.Structure"/>; RNN, LSTM, GRU and PatchTST only). With Structure,
+    /// <see cref="InitialSparsity"/>/<see cref="FinalSparsity"/> are fractions of structures pruned, and (with
+    /// <see cref="CompactAfterTraining"/>) the fitted model is physically smaller and faster.
+    /// </summary>
+    public PruningGranularity PruningGranularity { get; set; } = PruningGranularity.Weight;
+
+    /// <summary>
+    /// With <see cref="PruningGranularity"/> = Structure: remove the pruned structures after training, so the transformer
+    /// runs (and the .zip stores) a dense smaller network that gives the same forecasts as the masked one. Ignored for
+    /// weight pruning. Default true.
+    /// </summary>
+    public bool CompactAfterTraining { get; set; } = true;
+
     /// <summary>Dropout probability for <see cref="Regularization.Dropout"/>, MC dropout and pruning+dropout. Default 0.3.</summary>
     public float DropoutRate { get; set; } = 0.3f;
 

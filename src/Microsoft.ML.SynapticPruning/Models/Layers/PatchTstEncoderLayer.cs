@@ -21,10 +21,13 @@ public sealed class PatchTstEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly ContextBatchNorm1d feed_forward_norm;
 #pragma warning restore IDE1006
 
-    /// <summary>Creates a layer of width <paramref name="dModel"/>, <paramref name="heads"/> heads and feed-forward width <paramref name="feedForward"/>.</summary>
-    public PatchTstEncoderLayer(int dModel, int heads, int feedForward, double dropout, string name = "encoder_layer") : base(name)
+    /// <summary>
+    /// Creates a layer of width <paramref name="dModel"/>, <paramref name="heads"/> head slots (of which it keeps
+    /// <paramref name="headSlots"/>, null = all) and feed-forward width <paramref name="feedForward"/>.
+    /// </summary>
+    public PatchTstEncoderLayer(int dModel, int heads, int feedForward, double dropout, string name = "encoder_layer", int[]? headSlots = null) : base(name)
     {
-        self_attention = new ResidualMultiHeadAttention(dModel, heads, dropout, "self_attention");
+        self_attention = new ResidualMultiHeadAttention(dModel, heads, dropout, "self_attention", headSlots);
         attention_output_dropout = new ContextDropout(dropout, "attention_output_dropout");
         attention_norm = new ContextBatchNorm1d(dModel, name: "attention_norm");
         feed_forward_in = nn.Linear(dModel, feedForward);
