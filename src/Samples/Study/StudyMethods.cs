@@ -19,6 +19,9 @@ public static class StudyMethods
     /// <summary>Synaptic pruning with the Zhu–Gupta cubic curve (rigorous protocol only).</summary>
     public const string PruningZhuGupta = "pruning-zhugupta";
 
+    /// <summary>Structured synaptic pruning (recurrent units, attention heads, feed-forward neurons; paper curve), rigorous protocol only.</summary>
+    public const string PruningStructured = "pruning-structured";
+
     /// <summary>Baseline: the last observed value repeated.</summary>
     public const string Naive = "naive";
 
@@ -41,7 +44,7 @@ public static class StudyMethods
     public static IReadOnlyList<string> PaperArms { get; } = [None, Dropout, McDropout, Pruning];
 
     /// <summary>Regularization arms of the rigorous protocol (the paper's four plus the Zhu–Gupta curve).</summary>
-    public static IReadOnlyList<string> RigorousArms { get; } = [None, Dropout, McDropout, Pruning, PruningZhuGupta];
+    public static IReadOnlyList<string> RigorousArms { get; } = [None, Dropout, McDropout, Pruning, PruningZhuGupta, PruningStructured];
 
     /// <summary>Baselines (reported beside the arms in every table, never ranked).</summary>
     public static IReadOnlyList<string> Baselines { get; } = [Naive, SeasonalNaive, DLinear, FastTree];
@@ -56,7 +59,7 @@ public static class StudyMethods
     public static bool IsDeterministicBaseline(string method) => method is Naive or SeasonalNaive or FastTree;
 
     /// <summary>Whether the arm prunes.</summary>
-    public static bool IsPruning(string method) => method is Pruning or PruningZhuGupta;
+    public static bool IsPruning(string method) => method is Pruning or PruningZhuGupta or PruningStructured;
 
     /// <summary>Display order: arms first (protocol order), then baselines.</summary>
     public static int Order(string method)

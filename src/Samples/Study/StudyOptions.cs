@@ -72,7 +72,7 @@ public sealed record StudyOptions
                                       extrapolate the running time of the full grid (written as an estimate)
           --datasets a,b              bitcoin, air-quality, household-power, aapl (default: all four)
           --models a,b                rnn, lstm, gru, patchtst
-          --methods a,b               none, dropout, mc-dropout, pruning, pruning-zhugupta, naive, seasonal-naive,
+          --methods a,b               none, dropout, mc-dropout, pruning, pruning-zhugupta, pruning-structured, naive, seasonal-naive,
                                       dlinear, fasttree (default: every arm of the protocol and every baseline)
           --seeds N | a..b | a,b      N seeds from 42, a range or a list
           --lookbacks a,b             default 1,3,7,14,30,60
@@ -170,6 +170,8 @@ public sealed record StudyOptions
         var arms = StudyMethods.ArmsOf(o.Protocol);
         if (methodsGiven && o.Methods.Contains(StudyMethods.PruningZhuGupta) && paper)
             throw new ArgumentException("--methods: pruning-zhugupta is an arm of the rigorous protocol only (the authors ran the paper's curve).");
+        if (methodsGiven && o.Methods.Contains(StudyMethods.PruningStructured) && paper)
+            throw new ArgumentException("--methods: pruning-structured is an arm of the rigorous protocol only (the authors pruned single weights).");
         o = o with
         {
             Methods = methodsGiven ? o.Methods : [.. arms, .. StudyMethods.Baselines],
@@ -184,7 +186,7 @@ public sealed record StudyOptions
         if (paper && o.Horizons.Any(h => h != 1))
             throw new ArgumentException("--horizon: the paper protocol forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
         if (o.Methods.Count(m => !StudyMethods.IsBaseline(m)) == 0)
-            throw new ArgumentException("--methods lists no regularization arm; at least one of none, dropout, mc-dropout, pruning, pruning-zhugupta is needed.");
+            throw new ArgumentException("--methods lists no regularization arm; at least one of none, dropout, mc-dropout, pruning, pruning-zhugupta, pruning-structured is needed.");
         if (string.IsNullOrEmpty(o.OutputDirectory))
             o = o with { OutputDirectory = Path.Combine("study-results", o.Protocol.ToString().ToLowerInvariant() + (o.Quick ? "-quick" : "")) };
         return o;

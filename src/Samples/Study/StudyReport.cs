@@ -226,7 +226,7 @@ public static class StudyReport
             ["pruning", string.Format(c, "global magnitude ranking, {0} → {1}, warm-up {2} epochs, mask update every {3} optimizer steps; {4}{5}",
                 s.InitialSparsity, s.FinalSparsity, s.WarmupEpochs, s.PruningInterval,
                 s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? "authors' 0-based schedule (stops at 0.637 at T = 20)" : "schedule reaches s_f at the last epoch",
-                arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "")],
+                arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "") + (arms.Contains(StudyMethods.PruningStructured) ? "; pruning-structured = whole recurrent units / attention heads / feed-forward neurons ranked by RMS, paper curve (target = fraction of structures)" : "")],
             ["normalisation", $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);

@@ -37,6 +37,7 @@ public sealed record StudyTrial(
     {
         StudyMethods.Pruning => StudyPruningCurve.Paper,
         StudyMethods.PruningZhuGupta => StudyPruningCurve.ZhuGupta,
+        StudyMethods.PruningStructured => StudyPruningCurve.Paper,
         _ => StudyPruningCurve.None,
     };
 

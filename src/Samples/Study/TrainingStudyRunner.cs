@@ -120,7 +120,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
             StudyMethods.None => Regularization.None,
             StudyMethods.Dropout => Regularization.Dropout,
             StudyMethods.McDropout => Regularization.MonteCarloDropout,
-            StudyMethods.Pruning or StudyMethods.PruningZhuGupta => trial.DropoutRate > 0 ? Regularization.SynapticPruningWithDropout : Regularization.SynapticPruning,
+            StudyMethods.Pruning or StudyMethods.PruningZhuGupta or StudyMethods.PruningStructured => trial.DropoutRate > 0 ? Regularization.SynapticPruningWithDropout : Regularization.SynapticPruning,
             _ => throw new ArgumentException($"Unknown method '{trial.Method}'."),
         };
         return new TrainingOptions
@@ -141,6 +141,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
                 WarmupEpochs = Math.Min(s.WarmupEpochs, Math.Max(0, trial.MaxEpochs - 1)),
                 UpdateInterval = s.PruningInterval,
                 Curve = trial.PruningCurve == StudyPruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
+                Granularity = trial.Method == StudyMethods.PruningStructured ? PruningGranularity.Structure : PruningGranularity.Weight,
                 Convention = s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? ProgressConvention.AuthorsZeroBased : ProgressConvention.LastEpochReachesFinal,
             },
         };

@@ -28,6 +28,7 @@ internal sealed class FakeStudyRunner : IStudyTrialRunner
     {
         StudyMethods.Pruning => 0.90,
         StudyMethods.PruningZhuGupta => 0.93,
+        StudyMethods.PruningStructured => 0.94,
         StudyMethods.None => 1.05,
         StudyMethods.Dropout => 1.03,
         StudyMethods.McDropout => 1.02,

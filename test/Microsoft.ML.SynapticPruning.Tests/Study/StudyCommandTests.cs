@@ -24,8 +24,8 @@ public class StudyCommandTests
         int code = Run(args, runner, out var output, out var error);
         Assert.True(code == StudyCommand.Success, output + error);
 
-        // Quick grid: 4 datasets × 2 lookbacks × (2 models × 5 arms × 3 seeds + naive + seasonal naive + fasttree + 3 dlinear).
-        int expected = 4 * 2 * (2 * 5 * 3 + 3 + 3);
+        // Quick grid: 4 datasets × 2 lookbacks × (2 models × 6 arms × 3 seeds + naive + seasonal naive + fasttree + 3 dlinear).
+        int expected = 4 * 2 * (2 * 6 * 3 + 3 + 3);
         Assert.Equal(expected, runner.Calls);
         Assert.Contains($"Planned trials: {expected}", output);
 
@@ -67,10 +67,10 @@ public class StudyCommandTests
         var second = new FakeStudyRunner();
         code = Run(args, second, out output, out _);
         Assert.Equal(StudyCommand.Success, code);
-        // 1 lookback × (1 model × 5 arms × 2 seeds + 3 deterministic baselines + 2 dlinear) = 15 trials.
-        Assert.Equal(15 - 5, second.Calls);
+        // 1 lookback × (1 model × 6 arms × 2 seeds + 3 deterministic baselines + 2 dlinear) = 17 trials.
+        Assert.Equal(17 - 5, second.Calls);
         Assert.Empty(second.RunIds.Intersect(first.RunIds));
-        Assert.Equal(15, new StudyResultStore(dir.Path).Load().Count);
+        Assert.Equal(17, new StudyResultStore(dir.Path).Load().Count);
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public class StudyCommandTests
         var runner = new FakeStudyRunner();
         int code = Run(["--estimate", "--datasets", "bitcoin,aapl", "--models", "lstm,gru", "--out", dir.Path], runner, out var output, out var error);
         Assert.True(code == StudyCommand.Success, output + error);
-        // Per dataset: 2 models × 5 arms + 4 baselines, each once (middle lookback 7, horizon 1, seed 42).
-        Assert.Equal(2 * (2 * 5 + 4), runner.Calls);
+        // Per dataset: 2 models × 6 arms + 4 baselines, each once (middle lookback 7, horizon 1, seed 42).
+        Assert.Equal(2 * (2 * 6 + 4), runner.Calls);
         Assert.All(runner.RunIds, id => Assert.Contains("/L7/H1/s42/", id));
         var md = File.ReadAllText(Path.Combine(dir.Path, "estimate.md"));
         Assert.Contains("an estimate, not a measurement", md);

@@ -27,7 +27,7 @@ public class StudyGridTests
         var o = StudyOptions.Parse([]);
         Assert.Equal(StudyProtocol.Rigorous, o.Protocol);
         var plan = StudyGrid.Enumerate(o, TwoDatasets(StudyProtocol.Rigorous));
-        Assert.Equal(2 * 6 * 2 * (4 * 5 * 5 + 3 + 5), plan.Count);
+        Assert.Equal(2 * 6 * 2 * (4 * 6 * 5 + 3 + 5), plan.Count);
         Assert.Equal([1, 7], plan.Trials.Select(t => t.Horizon).Distinct().Order());
         Assert.Contains(plan.Trials, t => t.Method == StudyMethods.PruningZhuGupta);
     }

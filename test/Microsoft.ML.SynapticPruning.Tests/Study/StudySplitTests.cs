@@ -136,7 +136,7 @@ public class StudyBacktestTests
         var d = StudyDataLoader.Prepare("s", new TimeSeriesTable(["y"], [Enumerable.Range(0, 600).Select(i => Math.Sin(i / 5.0)).ToArray()]), "y", [], 7,
             StudyProtocol.Rigorous, false, [], o.BacktestFolds);
         var plan = StudyGrid.Enumerate(o, [d]);
-        Assert.Equal(3 * (5 * 2 + 3 + 2), plan.Count);
+        Assert.Equal(3 * (6 * 2 + 3 + 2), plan.Count);
         Assert.Contains(plan.Trials, t => t.Id.EndsWith("/s43/E20/f2of3"));
         Assert.Equal([0, 1, 2], plan.Trials.Select(t => t.Fold).Distinct().Order());
         Assert.Throws<ArgumentException>(() => StudyOptions.Parse(["--protocol", "paper", "--backtest", "2"]));
