@@ -54,6 +54,8 @@ public static class ForecastingSearchSpace
     public const string LearningRate = "learning_rate";
     /// <summary>Mini-batch size.</summary>
     public const string BatchSize = "batch_size";
+    /// <summary>Pruning granularity: "weight" (single weights, the paper's) or "structure" (units, heads, neurons; not for dlinear).</summary>
+    public const string PruningGranularity = "pruning_granularity";
 
     /// <summary>The model values.</summary>
     public static IReadOnlyList<string> Models { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" });
@@ -76,6 +78,7 @@ public static class ForecastingSearchSpace
             .Add(new FloatRange(PruningFinalSparsity, 0.3, 0.95).When(Regularization, "pruning"))
             .Add(new IntRange(PruningWarmupEpochs, 0, 5).When(Regularization, "pruning"))
             .Add(new IntRange(PruningInterval, 1, 20, logScale: true).When(Regularization, "pruning"))
+            .Add(new Choice(PruningGranularity, "weight", "structure").When(Regularization, "pruning"))
             .Add(new IntRange(Lookback, 7, 96, logScale: true))
             .Add(new Choice(HiddenSize, "16", "32", "64", "128").When(Model, recurrent))
             .Add(new IntRange(Layers, 1, 3).When(Model, "rnn", "lstm", "gru", "patchtst"))
@@ -83,6 +86,8 @@ public static class ForecastingSearchSpace
             .Add(new Choice(Heads, "2", "4").When(Model, "patchtst"))
             .Add(new FloatRange(LearningRate, 1e-4, 1e-2, logScale: true))
             .Add(new Choice(BatchSize, "32", "64", "128"))
-            .RequireAtLeast(PruningFinalSparsity, PruningInitialSparsity);
+            .RequireAtLeast(PruningFinalSparsity, PruningInitialSparsity)
+            .AddConstraint("structured pruning needs units, heads or neurons (not dlinear)",
+                c => !(c.GetStringOrDefault(PruningGranularity, "weight") == "structure" && c.GetString(Model) == "dlinear"));
     }
 }

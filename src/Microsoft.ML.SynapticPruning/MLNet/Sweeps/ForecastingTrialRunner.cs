@@ -188,6 +188,8 @@ public sealed class ForecastingTrialRunner : ITrialRunner
         o.FinalSparsity = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningFinalSparsity, o.FinalSparsity);
         o.WarmupEpochs = Math.Min(configuration.GetIntOrDefault(ForecastingSearchSpace.PruningWarmupEpochs, o.WarmupEpochs), maxEpochs - 1);
         o.PruningInterval = configuration.GetIntOrDefault(ForecastingSearchSpace.PruningInterval, o.PruningInterval);
+        o.PruningGranularity = configuration.GetStringOrDefault(ForecastingSearchSpace.PruningGranularity, "weight") == "structure"
+            ? Pruning.PruningGranularity.Structure : Pruning.PruningGranularity.Weight;
         o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
         o.LearningRate = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.LearningRate, o.LearningRate);
         o.BatchSize = configuration.GetIntOrDefault(ForecastingSearchSpace.BatchSize, o.BatchSize);
