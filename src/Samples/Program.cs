@@ -9,6 +9,8 @@ public static class Program
     {
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --rows N --out FILE", AccuracyCommand.Run),
+        ("worker", "Cluster node: an Orleans silo with sweep coordinators and a trial worker. Options: --cluster localhost|REDIS --instance I --slots N", WorkerCommand.Run),
+        ("cluster-sweep", "Random-search sweep of small LSTM trials on the cluster (docs/distributed.md). Options: --cluster localhost|REDIS --sweep-id ID --trials N --epochs E --results FILE", ClusterSweepCommand.Run),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>
