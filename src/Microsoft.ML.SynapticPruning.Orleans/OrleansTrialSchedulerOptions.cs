@@ -9,8 +9,8 @@ public sealed class OrleansTrialSchedulerOptions
     /// </summary>
     public int? MaxConcurrency { get; set; }
 
-    /// <summary>How often the scheduler asks the coordinator for new results. Default 250 ms.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the scheduler asks the coordinator for new results. Default 100 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Each grain call attempt is abandoned after this and retried (a dying gateway can stall a call). Default 10 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);

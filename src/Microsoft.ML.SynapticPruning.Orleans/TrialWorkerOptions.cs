@@ -6,8 +6,8 @@ public sealed class TrialWorkerOptions
     /// <summary>Trial slots: the number of worker loops, each running one trial at a time. Must be in [1, cores]. Default 1.</summary>
     public int Slots { get; set; } = 1;
 
-    /// <summary>How long an idle loop waits before asking for work again. Default 250 ms.</summary>
-    public TimeSpan IdleDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long an idle loop waits before asking for work again. Default 100 ms.</summary>
+    public TimeSpan IdleDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Each grain call attempt is abandoned after this and retried. Default 10 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -21,6 +21,9 @@ namespace Microsoft.ML.SynapticPruning.Orleans;
 public sealed class TrialWorkerService : BackgroundService
 {
     private static readonly TimeSpan SweepListLifetime = TimeSpan.FromSeconds(1);
+    // A sweep whose queue just drained gets its next trial moments later (the submitter keeps one trial per slot in
+    // flight): keep asking its coordinator directly for a while instead of waiting for the registry to list it again.
+    private static readonly TimeSpan StickySweepLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RegistrationInterval = TimeSpan.FromSeconds(10);
     private readonly IGrainFactory _grains;
     private readonly ITrialRunner _runner;
@@ -30,6 +33,7 @@ public sealed class TrialWorkerService : BackgroundService
     private readonly string _silo;
     private readonly SemaphoreSlim _sweepListGate = new(1, 1);
     private string[] _sweeps = Array.Empty<string>();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _lastSeenUtc = new(StringComparer.Ordinal);
     private DateTime _sweepsFetchedUtc = DateTime.MinValue;
     private int _running;
 
@@ -142,7 +146,10 @@ public sealed class TrialWorkerService : BackgroundService
             var lease = await GrainCallRetry.CallAsync(() => coordinator.Lease(workerId, _silo), "Lease",
                 _options.CallTimeout, _options.CallTimeout, _logger, stoppingToken).ConfigureAwait(false);
             if (lease is not null)
+            {
+                _lastSeenUtc[sweepId] = DateTime.UtcNow;
                 return (sweepId, lease);
+            }
         }
         return (null, null);
     }
@@ -155,9 +162,16 @@ public sealed class TrialWorkerService : BackgroundService
             if (DateTime.UtcNow - _sweepsFetchedUtc > SweepListLifetime)
             {
                 var registry = _grains.GetGrain<ISweepRegistryGrain>(SweepClusterDefaults.RegistryKey);
-                _sweeps = await GrainCallRetry.CallAsync(() => registry.QueuedSweeps(), "QueuedSweeps",
+                var queued = await GrainCallRetry.CallAsync(() => registry.QueuedSweeps(), "QueuedSweeps",
                     _options.CallTimeout, _options.CallTimeout, _logger, stoppingToken).ConfigureAwait(false);
-                _sweepsFetchedUtc = DateTime.UtcNow;
+                var now = DateTime.UtcNow;
+                foreach (var id in queued)
+                    _lastSeenUtc[id] = now;
+                foreach (var stale in _lastSeenUtc.Where(p => now - p.Value > StickySweepLifetime).Select(p => p.Key).ToList())
+                    _lastSeenUtc.TryRemove(stale, out _);
+                // Sweeps with queued trials first, then the recently active ones.
+                _sweeps = queued.Concat(_lastSeenUtc.Keys.Except(queued).Order(StringComparer.Ordinal)).ToArray();
+                _sweepsFetchedUtc = now;
             }
             return _sweeps;
         }

@@ -69,3 +69,23 @@ public sealed class TestClientConfigurator : IClientBuilderConfigurator
     public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder)
         => clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
 }
+
+/// <summary>Coordinator only (no worker), leases expire after 1 s.</summary>
+public sealed class ShortLeaseSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        TestSilo.ConfigureCommon(siloBuilder);
+        siloBuilder.AddSweepCoordinator(o => o.LeaseTimeout = TimeSpan.FromSeconds(1));
+    }
+}
+
+/// <summary>Coordinator only (no worker), leases last 60 s: only membership can take them back quickly.</summary>
+public sealed class LongLeaseSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        TestSilo.ConfigureCommon(siloBuilder);
+        siloBuilder.AddSweepCoordinator(o => o.LeaseTimeout = TimeSpan.FromSeconds(60));
+    }
+}

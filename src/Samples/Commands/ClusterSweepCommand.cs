@@ -5,7 +5,7 @@ using Microsoft.ML.SynapticPruning.Sweeps;
 namespace Samples.Commands;
 
 /// <summary>
-/// <c>cluster-sweep --cluster CONNECTION [--sweep-id ID] [--trials N] [--epochs E] [--results FILE] [--seed S]</c>:
+/// <c>cluster-sweep --cluster CONNECTION [--sweep-id ID] [--trials N] [--epochs E] [--results FILE] [--seed S] [--wait-slots N] [--max-concurrency N]</c>:
 /// random search over <see cref="SineForecastTrialRunner.Space"/> run by the unchanged <see cref="SweepRunner"/> on an
 /// <see cref="OrleansTrialScheduler"/>; finished trials are mirrored into the results file (resume = run it again).
 /// Prints one line per finished trial and, at the end, the coordinator's re-queues and the wall time.
@@ -23,13 +23,18 @@ public static class ClusterSweepCommand
         int seed = cl.Int("seed", 1);
         string results = cl.String("results", $"{sweepId}.jsonl");
         int? concurrency = cl.String("max-concurrency") is null ? null : cl.Int("max-concurrency", 1);
+        int waitSlots = cl.Int("wait-slots", 1);
         cl.RejectUnknown();
         if (trials < 1) throw new ArgumentException($"--trials must be ≥ 1, got {trials}.");
         if (epochs < 1) throw new ArgumentException($"--epochs must be ≥ 1, got {epochs}.");
 
         var watch = Stopwatch.StartNew();
         using var scheduler = OrleansTrialScheduler.Connect(connection, new OrleansTrialSchedulerOptions { MaxConcurrency = concurrency });
-        Console.WriteLine($"{Stamp()} connected to {connection}: {scheduler.MaxConcurrency} trial slot(s)");
+        var slotDeadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (scheduler.RefreshSlotsAsync().GetAwaiter().GetResult() < waitSlots && DateTime.UtcNow < slotDeadline)
+            Thread.Sleep(250);
+        Console.WriteLine($"{Stamp()} connected to {connection}: {scheduler.MaxConcurrency} trial slot(s) after {watch.Elapsed.TotalSeconds:F1} s");
+        watch.Restart();
         var store = new SweepResultsStore(results);
         var runner = new SweepRunner(new RandomSearchTuner(SineForecastTrialRunner.Space(), epochs, seed), scheduler,
             new SweepRunnerOptions { SweepId = sweepId, Data = SineForecastTrialRunner.Data, MaxTrials = trials }, store);
