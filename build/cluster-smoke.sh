@@ -55,6 +55,7 @@ sweep() { # sweep-id wait-slots log
     --results "$OUT/$1.jsonl" --wait-slots "$2" >>"$3" 2>&1
 }
 wall_of() { grep -o 'wall [0-9.]* s' "$1" | tail -1 | awk '{print $2}'; }
+trial_seconds() { grep -o ' ([0-9.]* s)$' "$1" | tr -d '(s)' | awk '{s+=$1; n++} END {printf "%.1f s over %d trials (mean %.2f s)", s, n, s/n}'; }
 
 echo "== phase 1: one worker process, $TRIALS trials"
 start_worker 0
@@ -98,5 +99,7 @@ else
 fi
 grep -h '^requeue:' "$OUT"/fault-2.log || true
 ONE=$(wall_of "$OUT/one-node.log"); THREE=$(wall_of "$OUT/three-nodes.log")
+echo "time inside trials: one node $(trial_seconds "$OUT/one-node.log"); three nodes $(trial_seconds "$OUT/three-nodes.log")"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the cores)"
 echo "wall time, $TRIALS trials: one node ${ONE} s, three nodes ${THREE} s, speed-up $(awk -v a="$ONE" -v b="$THREE" 'BEGIN{printf "%.2f", a/b}') on $(nproc) cores"
 [ "$TOTAL" -eq "$TRIALS" ] && [ "$DISTINCT" -eq "$TRIALS" ] && [ "$DUPLICATES" -eq 0 ] && echo "SMOKE OK" || { echo "SMOKE FAILED"; exit 1; }

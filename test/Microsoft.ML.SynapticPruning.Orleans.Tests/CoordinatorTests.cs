@@ -43,7 +43,7 @@ public sealed class CoordinatorTests(ITestOutputHelper output)
         TrialLog.Reset();
         await using var cluster = await StartClusterAsync<ShortLeaseSiloConfigurator>(1);
         var coordinator = cluster.Client.GetGrain<ISweepCoordinatorGrain>("contract");
-        string silo = cluster.Primary.SiloAddress.ToParsableString();
+        string silo = cluster.Primary!.SiloAddress.ToParsableString();
         var a = Trial("contract", 0.25);
         var b = Trial("contract", 0.75);
 
@@ -118,6 +118,6 @@ public sealed class CoordinatorTests(ITestOutputHelper output)
         // The dead worker's late result still counts if it arrives first (first result wins), and only once.
         Assert.True(await coordinator.Complete(lease.LeaseId, trial.TrialId, TrialResult.Succeeded(trial.TrialId, 0.5).ToJsonBytes()));
         Assert.Equal(0, (await coordinator.Status()).Queued);
-        Assert.Null(await coordinator.Lease("other/slot0", cluster.Primary.SiloAddress.ToParsableString()));
+        Assert.Null(await coordinator.Lease("other/slot0", cluster.Primary!.SiloAddress.ToParsableString()));
     }
 }
