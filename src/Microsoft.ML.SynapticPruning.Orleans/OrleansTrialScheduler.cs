@@ -22,6 +22,9 @@ namespace Microsoft.ML.SynapticPruning.Orleans;
 /// <para>A trial the coordinator already finished (a resumed sweep whose results file missed it) returns its stored
 /// result at once: the coordinator's persisted state is the source of truth in cluster mode and the results file
 /// mirrors it (decisions §10).</para>
+/// <para>When the cluster stays unreachable for <see cref="OrleansTrialSchedulerOptions.RetryLimit"/>, the trial is
+/// returned as <see cref="TrialStatus.Cancelled"/> (not recorded; the sweep stops and resumes later), never as a
+/// recorded failure.</para>
 /// <para>On cancellation a trial that is still queued is withdrawn; one already running finishes on its worker and
 /// its result stays in the coordinator for a later resume.</para>
 /// </remarks>
@@ -134,10 +137,19 @@ public sealed class OrleansTrialScheduler : ITrialScheduler, IAsyncDisposable, I
             }
             return TrialResult.Cancelled(trial.TrialId);
         }
+        catch (ArgumentException ex)
+        {
+            // The coordinator refused the trial (e.g. a payload it cannot read): a real failure of this trial.
+            watcher.Forget(trial.TrialId);
+            return TrialResult.Failed(trial.TrialId, $"The sweep coordinator refused the trial: {ex.Message}");
+        }
         catch (Exception ex)
         {
+            // The cluster stayed unreachable for RetryLimit. That is not the trial's failure: report it as cancelled
+            // so it is not recorded; the sweep stops and a resumed sweep submits it again.
             watcher.Forget(trial.TrialId);
-            return TrialResult.Failed(trial.TrialId, $"Cluster scheduling failed: {ex.GetType().Name}: {ex.Message}");
+            _logger?.LogError("Trial {TrialId}: the cluster stayed unreachable ({Error}); returning it as cancelled.", trial.TrialId, ex.Message);
+            return TrialResult.Cancelled(trial.TrialId) with { Error = $"cluster unreachable: {ex.GetType().Name}: {ex.Message}" };
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class OrleansTrialSchedulerOptions
     /// <summary>Each grain call attempt is abandoned after this and retried (a dying gateway can stall a call). Default 10 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long one call is retried before the trial is reported as failed. Default 10 minutes.</summary>
+    /// <summary>How long one call is retried before the trial is given up as cancelled (not recorded; resume the sweep later). Default 10 minutes.</summary>
     public TimeSpan RetryLimit { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>

@@ -120,4 +120,26 @@ public sealed class CoordinatorTests(ITestOutputHelper output)
         Assert.Equal(0, (await coordinator.Status()).Queued);
         Assert.Null(await coordinator.Lease("other/slot0", cluster.Primary!.SiloAddress.ToParsableString()));
     }
+
+    [Fact]
+    public async Task Scheduler_WhenClusterStaysUnreachable_ReturnsCancelledNotFailed()
+    {
+        TrialLog.Reset();
+        await using var cluster = await StartClusterAsync<ShortLeaseSiloConfigurator>(1);
+        await using var scheduler = new OrleansTrialScheduler(cluster.Client, new OrleansTrialSchedulerOptions
+        {
+            MaxConcurrency = 1,
+            CallTimeout = TimeSpan.FromMilliseconds(500),
+            RetryLimit = TimeSpan.FromSeconds(2),
+        });
+        await cluster.StopSiloAsync(cluster.Primary!); // the only silo; the client stays
+
+        var watch = Stopwatch.StartNew();
+        var result = await scheduler.RunAsync(Trial("unreachable", 0.5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        output.WriteLine($"{result.Status} after {watch.Elapsed.TotalSeconds:F1} s: {result.Error}");
+        Assert.Equal(TrialStatus.Cancelled, result.Status);
+        Assert.StartsWith("cluster unreachable", result.Error);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"gave up after {watch.Elapsed} instead of retrying for 2 s");
+    }
 }
