@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.ML.SynapticPruning.Orleans.Contracts;
+using Microsoft.ML.SynapticPruning.Sweeps;
+using Orleans.TestingHost;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.SynapticPruning.Orleans.Tests;
+
+[Collection("Torch")]
+public sealed class ClusterSweepTests(ITestOutputHelper output)
+{
+    private static readonly DataReference Data = new("synthetic", new string('b', 64));
+
+    private static async Task<TestCluster> StartClusterAsync<TSilo>(short silos) where TSilo : ISiloConfigurator, new()
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.AddSiloBuilderConfigurator<TSilo>();
+        builder.AddClientBuilderConfigurator<TestClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    [Fact]
+    public async Task SweepOfTwentyTrials_SurvivesKilledSilo_EachTrialRecordedOnce()
+    {
+        TrialLog.Reset();
+        var watch = Stopwatch.StartNew();
+        await using var cluster = await StartClusterAsync<FakeTrialSiloConfigurator>(3);
+        var folder = Path.Combine(Path.GetTempPath(), "sp-orleans-" + Guid.NewGuid().ToString("N"));
+        var store = new SweepResultsStore(Path.Combine(folder, "results.jsonl"));
+        try
+        {
+            var scheduler = new OrleansTrialScheduler(cluster.Client, new OrleansTrialSchedulerOptions
+            {
+                PollInterval = TimeSpan.FromMilliseconds(50),
+                CallTimeout = TimeSpan.FromSeconds(3),
+            });
+            await using var _ = scheduler;
+            // All three workers register their slots before the sweep starts, so it keeps 3 × N trials in flight.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (await scheduler.RefreshSlotsAsync() < 3 * TestSilo.Slots && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
+            Assert.Equal(3 * TestSilo.Slots, scheduler.MaxConcurrency);
+
+            var space = new SweepSearchSpace().Add(new FloatRange("x", 0, 1));
+            var runner = new SweepRunner(new RandomSearchTuner(space, maxEpochs: 1, seed: 3), scheduler,
+                new SweepRunnerOptions { SweepId = "kill-test", Data = Data, MaxTrials = 20 }, store);
+            var sweep = runner.RunAsync();
+
+            // Kill a secondary silo (never the primary: it holds membership) that does not host the coordinator,
+            // while it is running a trial.
+            var coordinator = cluster.Client.GetGrain<ISweepCoordinatorGrain>("kill-test");
+            SiloHandle? victim = null;
+            while (victim is null && !sweep.IsCompleted)
+            {
+                var status = await coordinator.Status();
+                if (status.Completed >= 2)
+                    victim = cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToParsableString() != status.CoordinatorSilo
+                        && TrialLog.RunningOn(s.SiloAddress.ToParsableString()) > 0);
+                if (victim is null)
+                    await Task.Delay(10);
+            }
+            Assert.NotNull(victim); // the sweep must not have finished before the kill
+            string victimAddress = victim!.SiloAddress.ToParsableString();
+            var killedWhileRunning = TrialLog.StartedTrials().Where(s => s.Silo == victimAddress).Select(s => s.TrialId).ToHashSet();
+            await cluster.KillSiloAsync(victim);
+            var killedAt = watch.Elapsed;
+
+            var outcome = await sweep.WaitAsync(TimeSpan.FromSeconds(40));
+            output.WriteLine($"sweep: {outcome.StopReason}, {outcome.Records.Count} records, killed at {killedAt.TotalSeconds:F1} s, total {watch.Elapsed.TotalSeconds:F1} s");
+
+            // 20 distinct results, each recorded once in the file and in the coordinator.
+            Assert.Equal(SweepStopReason.MaxTrials, outcome.StopReason);
+            var records = store.Load();
+            Assert.Equal(20, records.Count);
+            Assert.Equal(20, File.ReadAllLines(store.Path).Count(l => l.Trim().Length > 0));
+            Assert.All(records, r => Assert.Equal(TrialStatus.Succeeded, r.Result.Status));
+            Assert.All(records, r => Assert.Equal(r.Request.Configuration.GetDouble("x"), r.Result.Objective));
+            var completed = (await coordinator.Results(0)).Trials;
+            Assert.Equal(20, completed.Select(c => c.TrialId).Distinct().Count());
+            Assert.Equal(records.Select(r => r.TrialId).Order(), completed.Select(c => c.TrialId).Order());
+
+            // At least one trial the killed silo had leased ran again elsewhere and was recorded from there.
+            var status2 = await coordinator.Status();
+            foreach (var e in status2.RecentRequeues)
+                output.WriteLine($"requeued {e.TrialId} from {e.Silo}: {e.Reason}, {(e.AtUtc - e.LeasedAtUtc).TotalSeconds:F2} s after its lease");
+            var rerun = completed.Where(c => c.LeasedBy.Contains(victimAddress) && c.Attempts >= 2).ToList();
+            Assert.NotEmpty(rerun);
+            Assert.All(rerun, c => Assert.DoesNotContain(victimAddress, c.CompletedBy));
+            Assert.Contains(rerun, c => killedWhileRunning.Contains(c.TrialId));
+            Assert.True(status2.Requeued >= 1);
+            var starts = TrialLog.StartedTrials();
+            Assert.All(rerun, c => Assert.Contains(starts, s => s.TrialId == c.TrialId && s.Silo != victimAddress));
+
+            // Never more than N trials at once on any silo.
+            var peaks = TrialLog.PeakBySilo();
+            output.WriteLine("peak concurrency: " + string.Join(", ", peaks.Select(p => $"{p.Key}={p.Value}")));
+            Assert.Equal(3, peaks.Count);
+            Assert.All(peaks.Values, p => Assert.InRange(p, 1, TestSilo.Slots));
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task RealForecastTrial_ThroughCluster_MatchesLocalRunBitForBit()
+    {
+        TrialLog.Reset();
+        var request = new TrialRequest("real-trial", Configuration.Empty.With("lr", 0.01), seed: 11, rung: 0, epochBudget: 2, maxEpochs: 2, Data);
+        var local = new SineTrialRunner().Run(request, CancellationToken.None);
+        Assert.Equal(TrialStatus.Succeeded, local.Status);
+        Assert.True(double.IsFinite(local.Objective) && local.Objective > 0);
+
+        await using var cluster = await StartClusterAsync<SineTrialSiloConfigurator>(2);
+        await using var scheduler = new OrleansTrialScheduler(cluster.Client, new OrleansTrialSchedulerOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        var remote = await scheduler.RunAsync(request, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        output.WriteLine($"local {local.Objective:R}, cluster {remote.Objective:R} on {remote.Worker}");
+        Assert.Equal(TrialStatus.Succeeded, remote.Status);
+        var silos = cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToList();
+        Assert.Contains(silos, s => remote.Worker!.StartsWith(s, StringComparison.Ordinal)); // it ran on a silo's worker
+        Assert.Equal(BitConverter.DoubleToInt64Bits(local.Objective), BitConverter.DoubleToInt64Bits(remote.Objective));
+        Assert.Equal(local.EpochsRun, remote.EpochsRun);
+        Assert.Equal(local.Metrics["sparsity"], remote.Metrics["sparsity"]);
+    }
+}

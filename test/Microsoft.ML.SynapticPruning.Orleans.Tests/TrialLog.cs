@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+
+namespace Microsoft.ML.SynapticPruning.Orleans.Tests;
+
+/// <summary>
+/// What the fake runners of an in-process test cluster did, per silo: trials started, peak concurrency. Shared by
+/// the silos of one process (they are built by parameterless configurators), reset by each test.
+/// </summary>
+internal static class TrialLog
+{
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, int> Running = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> Peak = new(StringComparer.Ordinal);
+    private static readonly List<(string Silo, string TrialId)> Starts = new();
+
+    /// <summary>The storage shared by the silos of the current test cluster.</summary>
+    public static ConcurrentDictionary<string, (byte[] Data, string ETag)> Storage { get; private set; } = new();
+
+    public static void Reset()
+    {
+        lock (Gate)
+        {
+            Running.Clear();
+            Peak.Clear();
+            Starts.Clear();
+            Storage = new();
+        }
+    }
+
+    public static void Start(string silo, string trialId)
+    {
+        lock (Gate)
+        {
+            Starts.Add((silo, trialId));
+            int now = Running.GetValueOrDefault(silo) + 1;
+            Running[silo] = now;
+            Peak[silo] = Math.Max(Peak.GetValueOrDefault(silo), now);
+        }
+    }
+
+    public static void End(string silo)
+    {
+        lock (Gate)
+            Running[silo]--;
+    }
+
+    public static int RunningOn(string silo)
+    {
+        lock (Gate)
+            return Running.GetValueOrDefault(silo);
+    }
+
+    public static IReadOnlyDictionary<string, int> PeakBySilo()
+    {
+        lock (Gate)
+            return new Dictionary<string, int>(Peak);
+    }
+
+    public static IReadOnlyList<(string Silo, string TrialId)> StartedTrials()
+    {
+        lock (Gate)
+            return Starts.ToArray();
+    }
+}
