@@ -17,7 +17,7 @@ internal static class SweepCommand
     /// <summary>The help line of the command.</summary>
     public const string Help = "Hyper-parameter sweep (rolling-origin CV on the first 80%), then best vs paper default vs naive on the last 20%. "
         + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
-        + "[--parallel 1] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
+        + "[--parallel 1 | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
 
     private const double TestFraction = 0.2;
 
@@ -31,6 +31,7 @@ internal static class SweepCommand
         double budgetMinutes = cl.Double("budget-minutes", quick ? 1 : 5);
         string tunerName = cl.String("tuner", "asha");
         int parallel = cl.Int("parallel", 1);
+        string? cluster = cl.String("cluster");
         string? results = cl.String("results");
         string[] models = cl.Strings("models", ForecastingSearchSpace.Models.ToArray());
         int seed = cl.Int("seed", 0);
@@ -59,7 +60,16 @@ internal static class SweepCommand
             "tpe" => SweepTuner.Tpe,
             _ => throw new ArgumentException($"--tuner '{tunerName}' is unknown; use asha, random or tpe."),
         };
-        if (parallel > 1)
+        if (cluster is not null)
+        {
+            // Trials run on cluster workers started with the same data and protocol (docs/distributed.md):
+            //   worker --cluster C --instance I --data <data> --target <column> --rows <testStart> [--horizon ..]
+            // A worker started for other data refuses the trial (the data reference's SHA-256 differs).
+            var workerArgs = WorkerArguments(File.Exists(data) ? Path.GetFullPath(data) : data, column, testStart, options);
+            Console.WriteLine($"  cluster {cluster}: start workers with: worker --cluster {cluster} --instance I {string.Join(' ', workerArgs)}");
+            options.Scheduler = Microsoft.ML.SynapticPruning.Orleans.OrleansTrialScheduler.Connect(cluster);
+        }
+        else if (parallel > 1)
             options.Scheduler = WorkerScheduler(parallel, File.Exists(data) ? Path.GetFullPath(data) : data, column, testStart, options);
 
         var inv = CultureInfo.InvariantCulture;
@@ -163,20 +173,28 @@ internal static class SweepCommand
         return space.Replace(new Choice(ForecastingSearchSpace.Model, models.Distinct().ToArray()));
     }
 
+    /// <summary>The data and protocol arguments a worker (process or cluster node) needs to run this sweep's trials.</summary>
+    internal static List<string> WorkerArguments(string data, string column, int rows, ForecastingSweepOptions o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var args = new List<string>
+        {
+            "--data", data, "--target", column, "--rows", rows.ToString(inv), "--horizon", o.Horizon.ToString(inv),
+            "--folds", o.Folds.ToString(inv), "--season", o.SeasonalPeriod.ToString(inv), "--metric", o.Metric.ToString().ToLowerInvariant(),
+        };
+        if (o.Normalization is { } n)
+            args.AddRange(new[] { "--normalization", n switch { InstanceNormalization.Window => "window", InstanceNormalization.WindowLast => "window-last", _ => "none" } });
+        return args;
+    }
+
     private static ProcessTrialScheduler WorkerScheduler(int parallel, string data, string column, int rows, ForecastingSweepOptions o)
     {
         string command = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the current executable to start worker processes.");
         var args = new List<string>();
         if (Path.GetFileNameWithoutExtension(command).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             args.Add(typeof(Program).Assembly.Location);
-        var inv = CultureInfo.InvariantCulture;
-        args.AddRange(new[]
-        {
-            "trial-worker", "--data", data, "--target", column, "--rows", rows.ToString(inv), "--horizon", o.Horizon.ToString(inv),
-            "--folds", o.Folds.ToString(inv), "--season", o.SeasonalPeriod.ToString(inv), "--metric", o.Metric.ToString().ToLowerInvariant(),
-        });
-        if (o.Normalization is { } n)
-            args.AddRange(new[] { "--normalization", n switch { InstanceNormalization.Window => "window", InstanceNormalization.WindowLast => "window-last", _ => "none" } });
+        args.Add("trial-worker");
+        args.AddRange(WorkerArguments(data, column, rows, o));
         return new ProcessTrialScheduler(command, args.ToArray(), parallel)
         {
             EnvironmentVariables = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" },

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.SynapticPruning.Orleans;
+using Microsoft.ML.SynapticPruning.Sweeps;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -23,6 +24,20 @@ public static class WorkerCommand
         int instance = cl.Int("instance", 0);
         int slots = cl.Int("slots", 1);
         double probeSeconds = cl.Double("probe-timeout", 2);
+        // With --data the node runs real forecasting trials of a `sweep --cluster` on that data and protocol; without it,
+        // the small sine trials of `cluster-sweep` (the smoke script).
+        string? data = cl.String("data");
+        ITrialRunner? forecasting = null;
+        if (data is not null)
+        {
+            string? target = cl.String("target");
+            int rows = cl.Int("rows", int.MaxValue);
+            var protocol = SweepCommand.ProtocolOptions(cl, defaultSeason: 1);
+            var (values, column, _, name) = SweepData.Load(data, target);
+            var ml = new Microsoft.ML.MLContext(seed: 0);
+            protocol.LabelColumnName = column;
+            forecasting = new Microsoft.ML.SynapticPruning.MLNet.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);
+        }
         cl.RejectUnknown();
         if (instance < 0 || instance > 100)
             throw new ArgumentException($"--instance must be in [0, 100], got {instance}.");
@@ -43,7 +58,15 @@ public static class WorkerCommand
                     o.NumVotesForDeathDeclaration = 1;
                 });
                 silo.AddSweepCoordinator();
-                silo.UseSweepWorker<SineForecastTrialRunner>(slots);
+                if (forecasting is not null)
+                {
+                    silo.Services.AddSingleton<ITrialRunner>(forecasting);
+                    silo.UseSweepWorker(slots);
+                }
+                else
+                {
+                    silo.UseSweepWorker<SineForecastTrialRunner>(slots);
+                }
             })
             .Build();
         Console.WriteLine($"worker {instance}: joining {parsed} with {slots} slot(s) (silo port {SweepClusterDefaults.SiloPort + instance}, gateway {SweepClusterDefaults.GatewayPort + instance})");
