@@ -26,6 +26,9 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length >= 1 && args[0] == "memchild") return MemoryFigure.Child(args[1..]);
+        if (args.Length >= 1 && args[0] == "probe") return Probe.Run(args[1..]);
+        if (args.Length >= 1 && args[0] == "probe2") return Probe2.Run(args[1..]);
+        if (args.Length >= 1 && args[0] == "probe3") return Probe3.Run(args[1..]);
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE]");
