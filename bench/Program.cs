@@ -26,14 +26,10 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length >= 1 && args[0] == "memchild") return MemoryFigure.Child(args[1..]);
-        if (args.Length >= 1 && args[0] == "probe") return Probe.Run(args[1..]);
-        if (args.Length >= 1 && args[0] == "probe2") return Probe2.Run(args[1..]);
-        if (args.Length >= 1 && args[0] == "probe3") return Probe3.Run(args[1..]);
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE]");
-            Console.WriteLine("  all        every figure except the PyTorch ones (1, 2, 4, 5, 6, 7)");
-            Console.WriteLine("  everything every figure including the PyTorch twin (3, 8)");
+            Console.WriteLine("  all        every figure (1–8; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch)");
             foreach (var f in Figures) Console.WriteLine($"  {f.Name,-10} {f.Help}");
             return args.Length == 0 ? 1 : 0;
         }
@@ -43,8 +39,7 @@ public static class Program
         string command = args[0];
         var selected = command switch
         {
-            "all" => Figures.Where(f => f.Name is not ("pytorch" or "etth1")).ToArray(),
-            "everything" => Figures.Where(f => f.Name != "etth1").ToArray(),
+            "all" => Figures.Where(f => f.Name != "etth1").ToArray(),
             _ => Figures.Where(f => f.Name == command).ToArray(),
         };
         if (selected.Length == 0)
