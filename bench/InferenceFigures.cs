@@ -70,7 +70,7 @@ internal static class InferenceFigures
             return windows / watch.Elapsed.TotalSeconds;
         }
 
-        var (a, b) = Interleave.Run(quick ? 6 : 10, Transformer, Bare);
+        var (a, b) = Interleave.Run(quick ? 6 : 16, Transformer, Bare);
         var ratios = Interleave.Ratios(a, b);
         report.Add(new Row("4", "Inference: forecasts/s, ML.NET transformer over IDataView ÷ bare module forward (LSTM h64 L30, batch 256)",
             Report.Ratio(Stats.Median(ratios)), Report.CiText(Stats.MedianCi(ratios), ratios.Count), "≥ 0.8",

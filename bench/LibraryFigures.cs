@@ -39,7 +39,7 @@ internal static class LibraryFigures
             return trained / watch.Elapsed.TotalSeconds;
         }
 
-        var (ours, bare) = Interleave.Run(quick ? 6 : 12, Ours, Bare);
+        var (ours, bare) = Interleave.Run(quick ? 6 : 16, Ours, Bare);
         var ratios = Interleave.Ratios(ours, bare);
         report.Add(new Row("2", "Library overhead: ForecastTrainer throughput ÷ bare TorchSharp loop (LSTM h64 L30, batch 64, 1 epoch)",
             Report.Ratio(Stats.Median(ratios)), Report.CiText(Stats.MedianCi(ratios), ratios.Count), "≥ 0.95",

@@ -21,7 +21,7 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <para>
 /// A mask update to target s prunes exactly round(s·N) − (already pruned) of the currently active weights with the
 /// smallest |w| (N = number of prunable weights), ties broken by position in parameter order, so global sparsity equals
-/// the target after every update. Everything is vectorized (one <c>kthvalue</c> over the concatenated magnitudes).
+/// the target after every update. Everything is vectorized: the masks of all tensors live in one flat buffer (the per-tensor masks are views into it) and an update is one <c>kthvalue</c> over a reused flat buffer of magnitudes.
 /// Not thread-safe: use one pruner per training loop.
 /// </para>
 /// </remarks>
@@ -40,6 +40,7 @@ public sealed class SynapticPruner : IDisposable
     private readonly Tensor[] _keepValueViews;
     private readonly List<SparsityHistoryEntry> _history = new();
     private long _prunedTotal;
+    private bool _gradientsMasked;
     private optim.Optimizer? _optimizer;
     private int[]? _optimizerIndex;
     private bool _disposed;
@@ -161,20 +162,23 @@ public sealed class SynapticPruner : IDisposable
             if (target > 0) changed = UpdateMasks(target, epoch, globalStep);
         }
         if (_options.ZeroPrunedGradientsAndOptimizerState) MaskGradients();
+        _gradientsMasked = _options.ZeroPrunedGradientsAndOptimizerState;
         return changed;
     }
 
     /// <summary>
     /// Call after <c>optimizer.step()</c>: makes sure every pruned weight is exactly +0. When the attached optimizer is
     /// Adam or AdamW, covers every prunable tensor and <see cref="PruningOptions.ZeroPrunedGradientsAndOptimizerState"/>
-    /// is on, a pruned weight enters the step at +0 with zero gradient and zero moments, so the step leaves it at +0 and
-    /// the re-masking pass is skipped (it cost 3–6 % of a small LSTM step). Weights edited outside the training step
+    /// is on, a pruned weight enters the step after <see cref="AfterBackward"/> at +0 with zero gradient and zero
+    /// moments, so the step leaves it at +0 and the re-masking pass is skipped (it cost 3–6 % of a small LSTM step). Weights edited outside the training step
     /// are re-masked by <see cref="RestoreState"/>, <see cref="ImportMasks"/> and every mask update.
     /// </summary>
     public void AfterOptimizerStep()
     {
         ThrowIfDisposed();
-        if (_prunedTotal == 0 || OptimizerStepPreservesZeros()) return;
+        bool preserved = _gradientsMasked && OptimizerStepPreservesZeros();
+        _gradientsMasked = false;
+        if (_prunedTotal == 0 || preserved) return;
         ApplyMasks();
     }
 
