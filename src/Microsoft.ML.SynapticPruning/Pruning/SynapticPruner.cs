@@ -343,7 +343,9 @@ public sealed class SynapticPruner : IDisposable
                 if (count == 0) continue;
                 t.PrunedCount += count;
                 _prunedTotal += count;
-                t.Parameter.masked_fill_(t.PrunedMask, 0);
+                // w × {0, 1} + 0: pruned weights become exactly +0 (−0 + 0 = +0), kept ones are unchanged; two
+                // vectorised passes are several times cheaper than masked_fill_ with a bool mask.
+                t.Parameter.mul_(_keepValueViews[i]).add_(0f);
             }
         }
 
