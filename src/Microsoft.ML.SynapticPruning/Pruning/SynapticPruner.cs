@@ -38,6 +38,7 @@ public sealed class SynapticPruner : IDisposable
     private readonly Tensor _scores;
     private readonly Tensor _keepValues;
     private readonly Tensor[] _keepValueViews;
+    private readonly Tensor[] _scoreViews;
     private readonly List<SparsityHistoryEntry> _history = new();
     private long _prunedTotal;
     private bool _gradientsMasked;
@@ -86,6 +87,7 @@ public sealed class SynapticPruner : IDisposable
             _scores = torch.empty(_total, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
             _keepValues = torch.ones(_total, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
             _keepValueViews = new Tensor[selected.Count];
+            _scoreViews = new Tensor[selected.Count];
             long offset = 0;
             for (int i = 0; i < selected.Count; i++)
             {
@@ -95,6 +97,7 @@ public sealed class SynapticPruner : IDisposable
                 var pruned = _prunedFlat.narrow(0, offset, n).view(parameter.shape).DetachFromDisposeScope();
                 _tensors[i] = new PrunableTensor(name, parameter, keep, pruned);
                 _keepValueViews[i] = _keepValues.narrow(0, offset, n).view(parameter.shape).DetachFromDisposeScope();
+                _scoreViews[i] = _scores.narrow(0, offset, n).view(parameter.shape).DetachFromDisposeScope();
                 _sizes[i] = n;
                 _offsets[i] = offset;
                 offset += n;
@@ -303,6 +306,7 @@ public sealed class SynapticPruner : IDisposable
             t.PrunedMask.Dispose();
         }
         foreach (var v in _keepValueViews) v.Dispose();
+        foreach (var v in _scoreViews) v.Dispose();
         _keepFlat.Dispose();
         _prunedFlat.Dispose();
         _keepValues.Dispose();
@@ -320,18 +324,33 @@ public sealed class SynapticPruner : IDisposable
         using (var scope = torch.NewDisposeScope())
         {
             // Importance |w| of every prunable weight in one reused flat buffer; pruned weights rank last (+∞).
-            for (int i = 0; i < _tensors.Length; i++)
-                _scores.narrow(0, _offsets[i], _sizes[i]).copy_(_tensors[i].Parameter.detach().reshape(-1));
+            for (int i = 0; i < _tensors.Length; i++) _scoreViews[i].copy_(_tensors[i].Parameter);
             _scores.abs_().masked_fill_(_prunedFlat, float.PositiveInfinity);
-            var (kth, _) = _scores.kthvalue(need, 0, false);
-            float threshold = kth.item<float>();
-            var select = _scores.lt(threshold);
-            long below = CountTrue(select, 0, _total);
-            long ties = need - below;
-            if (ties > 0)
+            // The need-th smallest score: a partial top-k is several times faster than a full selection when an update
+            // prunes a small fraction (the usual case every few steps); kthvalue is faster for large one-shot targets.
+            float threshold;
+            if (need <= _total / 64)
             {
-                var tieIndices = _scores.eq(threshold).nonzero().flatten().narrow(0, 0, ties);
-                select.index_fill_(0, tieIndices, true);
+                var (smallest, _) = _scores.topk(checked((int)need), largest: false, sorted: false);
+                threshold = smallest.max().item<float>();
+            }
+            else
+            {
+                var (kth, _) = _scores.kthvalue(need, 0, false);
+                threshold = kth.item<float>();
+            }
+            // Usually exactly `need` scores are ≤ the threshold; with ties at the threshold take all scores below it and
+            // the first tied ones in parameter order.
+            var select = _scores.le(threshold);
+            if (CountTrue(select, 0, _total) != need)
+            {
+                select = _scores.lt(threshold);
+                long ties = need - CountTrue(select, 0, _total);
+                if (ties > 0)
+                {
+                    var tieIndices = _scores.eq(threshold).nonzero().flatten().narrow(0, 0, ties);
+                    select.index_fill_(0, tieIndices, true);
+                }
             }
             _keepFlat.masked_fill_(select, false);
             _prunedFlat.logical_or_(select);
