@@ -20,7 +20,7 @@ internal static class InferenceFigures
     public static void Throughput(Report report, bool quick)
     {
         const int threads = 1, batch = 256;
-        int rows = quick ? 10_000 : 30_000;
+        int rows = quick ? 20_000 : 30_000;
         var values = BenchData.Synthetic(rows);
         var ml = new MLContext(seed: 1);
         var view = ml.Data.LoadFromEnumerable(values.Select(v => new SeriesRow { Value = v }).ToArray());
@@ -70,7 +70,7 @@ internal static class InferenceFigures
             return windows / watch.Elapsed.TotalSeconds;
         }
 
-        var (a, b) = Interleave.Run(quick ? 6 : 16, Transformer, Bare);
+        var (a, b) = Interleave.Run(quick ? 8 : 16, Transformer, Bare);
         var ratios = Interleave.Ratios(a, b);
         report.Add(new Row("4", "Inference: forecasts/s, ML.NET transformer over IDataView ÷ bare module forward (LSTM h64 L30, batch 256)",
             Report.Ratio(Stats.Median(ratios)), Report.CiText(Stats.MedianCi(ratios), ratios.Count), "≥ 0.8",
