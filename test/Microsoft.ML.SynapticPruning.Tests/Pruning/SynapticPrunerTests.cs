@@ -127,6 +127,26 @@ public class SynapticPrunerTests
     }
 
     [Fact]
+    public void SmallUpdatesBreakTiesByPositionToo()
+    {
+        // 4,096 weights, need = round(0.01 · 4096) = 41 < 4096/64: the partial top-k path. Half the weights are 0.5, the
+        // other half (odd positions) tie at 0.25: the 41 smallest are the first 41 odd positions.
+        using var linear = nn.Linear(64, 64, hasBias: false);
+        using (torch.no_grad())
+        {
+            var values = Enumerable.Range(0, 4096).Select(i => i % 2 == 1 ? 0.25f : 0.5f).ToArray();
+            using var source = torch.tensor(values, new long[] { 64, 64 });
+            linear.weight!.copy_(source);
+        }
+        using var pruner = new SynapticPruner(linear, Constant(0.5), new PruningOptions());
+        pruner.PruneTo(0.01);
+        var mask = Bools(pruner.Tensors[0].Mask);
+        var pruned = Enumerable.Range(0, mask.Length).Where(i => !mask[i]).ToArray();
+        Assert.Equal(Enumerable.Range(0, 41).Select(k => 2 * k + 1), pruned);
+        Assert.Equal(41, pruner.PrunedCount);
+    }
+
+    [Fact]
     public void GlobalRankingPrunesTheUniformlySmallerLayerMore()
     {
         torch.manual_seed(3);

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using TorchSharp;
+
+namespace SynapticPruning.Bench;
+
+/// <summary>
+/// Performance benchmarks of SynapticPruning.ML. Every comparison is a ratio of interleaved A/B blocks measured side
+/// by side in one process (median of per-block ratios with an order-statistic 95 % CI), because the machine may be
+/// shared. Usage: <c>dotnet run -c Release --project bench -- &lt;command&gt; [--quick] [--out FILE]</c>.
+/// </summary>
+public static class Program
+{
+    private static readonly (string Name, string Help, Action<Report, bool> Run)[] Figures =
+    {
+        ("pruning", "1: per-step overhead of pruning (LSTM h64 L30, PatchTST d64 L60) and mask-update cost vs size", (r, q) => { PruningFigures.StepOverhead(r, q); PruningFigures.MaskUpdateScaling(r, q); }),
+        ("library", "2: ForecastTrainer vs a bare TorchSharp loop", LibraryFigures.Overhead),
+        ("inference", "4: ML.NET transformer vs bare forward, batch 256", InferenceFigures.Throughput),
+        ("filesize", "5: payload size at 0–90 % sparsity", FileSizeFigure.Sizes),
+        ("memory", "6: peak RSS per model on household-power (child processes)", MemoryFigure.Peaks),
+        ("scale", "7: epoch time vs series length", ScaleFigure.Epochs),
+        ("pytorch", "3 and 8: PyTorch twin (needs /usr/bin/python3 with torch; skips otherwise)", (r, q) => { PyTorchFigures.Peer(r, q); PyTorchFigures.Etth1(r, q); }),
+        ("etth1", "8 only: PatchTST/42 on ETTh1 vs the PyTorch twin", PyTorchFigures.Etth1),
+    };
+
+    /// <summary>Runs the named benchmark(s).</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length >= 1 && args[0] == "memchild") return MemoryFigure.Child(args[1..]);
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE]");
+            Console.WriteLine("  all        every figure (1–8; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch)");
+            foreach (var f in Figures) Console.WriteLine($"  {f.Name,-10} {f.Help}");
+            return args.Length == 0 ? 1 : 0;
+        }
+        bool quick = args.Contains("--quick");
+        int outAt = Array.IndexOf(args, "--out");
+        string? outFile = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
+        string command = args[0];
+        var selected = command switch
+        {
+            "all" => Figures.Where(f => f.Name != "etth1").ToArray(),
+            _ => Figures.Where(f => f.Name == command).ToArray(),
+        };
+        if (selected.Length == 0)
+        {
+            Console.Error.WriteLine($"Unknown command '{command}'. Run with --help.");
+            return 2;
+        }
+
+        Microsoft.ML.SynapticPruning.Runtime.NativeRuntime.EnsureInitialized();
+        var report = new Report();
+        string header = $"SynapticPruning.ML benchmark `{string.Join(' ', args)}` — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
+                        $"Machine: {Machine.Describe()}\nTorchSharp 0.107.0 (libtorch 2.10, CPU), native OMP_WAIT_POLICY={Machine.OmpWaitPolicy}, " +
+                        $"torch threads at start {torch.get_num_threads()}\nLoad average (1/5/15 min) at start: {Machine.LoadAverage()}";
+        Console.WriteLine(header);
+        var total = Stopwatch.StartNew();
+        foreach (var (name, _, run) in selected)
+        {
+            Console.WriteLine($"== {name} (load {Machine.LoadAverage()})");
+            var watch = Stopwatch.StartNew();
+            run(report, quick);
+            Console.WriteLine($"   {name} took {watch.Elapsed.TotalSeconds:0.0} s");
+        }
+        string footer = $"Load average at end: {Machine.LoadAverage()}; total {total.Elapsed.TotalSeconds:0} s.";
+        string markdown = header.Replace("\n", "  \n") + "\n\n" + report.ToMarkdown() + "\n" + footer + "\n";
+        Console.WriteLine();
+        Console.WriteLine(report.ToMarkdown());
+        Console.WriteLine(footer);
+        if (outFile is not null) File.WriteAllText(outFile, markdown);
+        return 0;
+    }
+}
