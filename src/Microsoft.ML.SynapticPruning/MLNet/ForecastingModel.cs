@@ -30,7 +30,10 @@ internal sealed class ForecastingModel : IWindowForecaster, IDisposable
 
     public int InputWidth => Info.Spec.TargetChannels + Info.Spec.CovariateChannels;
 
-    public bool HasIntervals => Info.IntervalHalfWidths is not null;
+    public bool HasIntervals => Info.IntervalHalfWidths is not null || UsesSampleSpread;
+
+    private bool UsesSampleSpread => Info.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread && Info.Confidence is not null
+        && Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1;
 
     public ForecastingModel WithHistory(float[] history) => new(Forecaster, Info, history);
 
@@ -38,6 +41,12 @@ internal sealed class ForecastingModel : IWindowForecaster, IDisposable
     {
         if (count == 0) return;
         var dest = point[..(count * Horizon)];
+        if (UsesSampleSpread)
+        {
+            Forecaster.PredictMonteCarloInterval(windows, count, dest, lower[..(count * Horizon)], upper[..(count * Horizon)],
+                Info.MonteCarloSamples, Info.Confidence!.Value, Info.Seed, firstRowIndex);
+            return;
+        }
         if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1)
             Forecaster.PredictMonteCarlo(windows, count, dest, Info.MonteCarloSamples, Info.Seed, firstRowIndex);
         else

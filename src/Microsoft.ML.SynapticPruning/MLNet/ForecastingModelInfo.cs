@@ -28,6 +28,8 @@ public sealed record ForecastingModelInfo
     public int Seed { get; init; }
     /// <summary>Requested interval coverage, or null without intervals.</summary>
     public float? Confidence { get; init; }
+    /// <summary>How the intervals are made (conformal half-widths, or the MC-dropout sample spread).</summary>
+    public PredictionIntervalMethod IntervalMethod { get; init; } = PredictionIntervalMethod.Conformal;
     /// <summary>Split-conformal half-width per horizon step (original units; +∞ when the calibration set was too small).</summary>
     public float[]? IntervalHalfWidths { get; init; }
     /// <summary>Calibration windows behind <see cref="IntervalHalfWidths"/>.</summary>

@@ -90,7 +90,12 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         {
             var info = DescribeFit(o, trained.Spec, seed, trained, train);
             var model = new ForecastingModel(trained, info);
-            if (o.Confidence is float confidence)
+            if (o.Confidence is not null && o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread)
+            {
+                model = new ForecastingModel(trained, info with { IntervalMethod = PredictionIntervalMethod.MonteCarloSpread });
+                ch.Info($"Intervals: {o.Confidence:P0} quantiles of {o.MonteCarloSamples} MC-dropout samples (model uncertainty only; not calibrated).");
+            }
+            else if (o.Confidence is float confidence)
             {
                 var plan = trained.SplitPlan;
                 var calibrationSeries = plan.ExternalValidation ? validation! : train;
@@ -136,7 +141,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             LearningRate = o.LearningRate,
             Patience = o.Patience == 0 ? int.MaxValue : o.Patience, // 0 = never stop early (TrainingOptions treats 0 like 1)
             ValidationFraction = o.ValidationFraction,
-            CalibrationFraction = o.Confidence is null ? 0 : o.CalibrationFraction,
+            CalibrationFraction = o.Confidence is null || o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread ? 0 : o.CalibrationFraction,
             RestoreFrom = o.RestoreFrom,
             Seed = seed,
             Threads = o.NumberOfThreads,
@@ -200,6 +205,12 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (o.Confidence is float c && !(c > 0 && c < 1)) throw new ArgumentOutOfRangeException(nameof(o.Confidence), c, "Confidence must be in (0, 1), e.g. 0.9, or null for no intervals.");
         if (o.Confidence is not null && !(o.CalibrationFraction > 0 && o.CalibrationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(o.CalibrationFraction), o.CalibrationFraction, "CalibrationFraction must be in (0, 1) when Confidence is set (or set Confidence = null).");
+        if (!Enum.IsDefined(o.IntervalMethod))
+            throw new ArgumentOutOfRangeException(nameof(o.IntervalMethod), o.IntervalMethod, "IntervalMethod must be Conformal or MonteCarloSpread.");
+        if (o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread && (o.Regularization != Regularization.MonteCarloDropout || o.MonteCarloSamples < 2))
+            throw new ArgumentException(
+                $"IntervalMethod.MonteCarloSpread needs Regularization = MonteCarloDropout and MonteCarloSamples ≥ 2 (got {o.Regularization}, {o.MonteCarloSamples} samples). Use IntervalMethod.Conformal for other regularizers.",
+                nameof(o.IntervalMethod));
         if (o.MonteCarloSamples < 1) throw new ArgumentOutOfRangeException(nameof(o.MonteCarloSamples), o.MonteCarloSamples, "MonteCarloSamples must be at least 1.");
         if (o.SeasonalPeriod < 1) throw new ArgumentOutOfRangeException(nameof(o.SeasonalPeriod), o.SeasonalPeriod, "SeasonalPeriod must be at least 1 (1 = naive).");
         if (o.MaxInterpolatedGap < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxInterpolatedGap), o.MaxInterpolatedGap, "MaxInterpolatedGap must be 0 or more.");

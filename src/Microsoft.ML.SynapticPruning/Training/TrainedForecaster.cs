@@ -163,6 +163,44 @@ public sealed class TrainedForecaster : IDisposable
     }
 
     /// <summary>
+    /// Monte-Carlo dropout forecasts with the samples' spread as an interval: <paramref name="destination"/> gets the
+    /// sample mean (identical to <see cref="PredictMonteCarlo"/>) and <paramref name="lower"/>/<paramref name="upper"/> the
+    /// empirical (1 − confidence)/2 and (1 + confidence)/2 quantiles of the samples (nearest-rank), in original units. The
+    /// spread reflects model (dropout) uncertainty only, not the noise of the series, so it usually under-covers; split-conformal
+    /// intervals are the calibrated choice.
+    /// </summary>
+    public void PredictMonteCarloInterval(ReadOnlySpan<float> windows, int count, Span<float> destination, Span<float> lower, Span<float> upper,
+        int samples, double confidence, long baseSeed, long firstRowIndex)
+    {
+        CheckBatch(windows, count, destination);
+        if (lower.Length != destination.Length || upper.Length != destination.Length)
+            throw new ArgumentException($"lower and upper need {destination.Length} values each, like destination.", nameof(lower));
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "An interval from the sample spread needs at least 2 Monte-Carlo samples.");
+        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence must be in (0, 1), e.g. 0.9.");
+        if (!(Spec.Dropout > 0))
+            throw new InvalidOperationException("Monte-Carlo dropout needs a model trained with dropout (Spec.Dropout > 0); this model has none. Use PredictBatch.");
+        int inSize = Lookback * InputChannels, outSize = Horizon * TargetChannels;
+        int lo = Math.Clamp((int)Math.Floor((1 - confidence) / 2 * samples), 0, samples - 1);
+        int hi = Math.Clamp((int)Math.Ceiling((1 + confidence) / 2 * samples) - 1, 0, samples - 1);
+        var buffer = new float[inSize];
+        using var generator = new Generator(0, torch.CPU);
+        var context = ForwardContext.MonteCarloSample(generator);
+        for (int j = 0; j < count; j++)
+        {
+            Scaler.Transform(windows.Slice(j * inSize, inSize), buffer, InputChannels);
+            generator.manual_seed(SeedMixer.Mix(baseSeed, firstRowIndex + j));
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var x = torch.tensor(buffer, new long[] { 1, Lookback, InputChannels }).expand(samples, Lookback, InputChannels).contiguous();
+            var y = Module.Forward(x, context);
+            ReadOutput(y.mean(new long[] { 0 }, keepdim: true).contiguous(), destination.Slice(j * outSize, outSize));
+            var sorted = y.sort(0).Values;
+            ReadOutput(sorted[lo].unsqueeze(0).contiguous(), lower.Slice(j * outSize, outSize));
+            ReadOutput(sorted[hi].unsqueeze(0).contiguous(), upper.Slice(j * outSize, outSize));
+        }
+    }
+
+    /// <summary>
     /// Residuals y − ŷ (original units, deterministic forecasts) of windows [<paramref name="firstWindow"/>,
     /// <paramref name="firstWindow"/> + <paramref name="count"/>) of <paramref name="data"/>, skipping windows whose targets
     /// were imputed. Window i uses rows i..i+L−1 and predicts rows i+L..i+L+H−1.

@@ -258,6 +258,42 @@ public sealed class PrunedForecasterTests : IDisposable
         Assert.Equal(Regularization.MonteCarloDropout, model.Info.Regularization);
     }
 
+    [Fact]
+    public void MonteCarloSpreadIntervalsBracketTheMeanSurviveSaveLoadAndNeedMcDropout()
+    {
+        var ml = new MLContext(seed: 6);
+        var data = ml.Data.LoadFromEnumerable(ForecastingTestData.NoisySine(300));
+        var o = new PrunedLstmOptions
+        {
+            LabelColumnName = "Value", Lookback = 12, Horizon = 2, MaxEpochs = 2, HiddenSize = 8, Regularization = Regularization.MonteCarloDropout,
+            MonteCarloSamples = 20, Confidence = 0.8f, IntervalMethod = PredictionIntervalMethod.MonteCarloSpread,
+        };
+        var model = ml.Forecasting.PrunedLstm(o).Fit(data);
+        Assert.Equal(PredictionIntervalMethod.MonteCarloSpread, model.Info.IntervalMethod);
+        Assert.Null(model.Info.IntervalHalfWidths);
+        var scored = model.Transform(data);
+        var point = ForecastingTestData.ReadVectors(scored, "Forecast");
+        var lower = ForecastingTestData.ReadVectors(scored, "ForecastLower");
+        var upper = ForecastingTestData.ReadVectors(scored, "ForecastUpper");
+        int wider = 0;
+        for (int t = 11; t < 300; t++)
+            for (int h = 0; h < 2; h++)
+            {
+                Assert.True(lower[t][h] <= upper[t][h], $"row {t} step {h}");
+                if (upper[t][h] > lower[t][h]) wider++;
+            }
+        Assert.True(wider > 500, "dropout samples must spread");
+
+        string path = Path.Combine(_dir, "mc.zip");
+        ml.Model.SaveAtomically(model, data.Schema, path);
+        var reloaded = new MLContext().Model.Load(path, out _).Transform(data);
+        Assert.True(ForecastingTestData.BitIdentical(point, ForecastingTestData.ReadVectors(reloaded, "Forecast")));
+        Assert.True(ForecastingTestData.BitIdentical(upper, ForecastingTestData.ReadVectors(reloaded, "ForecastUpper")));
+
+        o.Regularization = Regularization.Dropout;
+        Assert.Contains("IntervalMethod", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedLstm(o)).Message);
+    }
+
     private static IEnumerable<Exception> Flatten(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException) yield return x;

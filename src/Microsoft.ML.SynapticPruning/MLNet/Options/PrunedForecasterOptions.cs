@@ -98,6 +98,13 @@ public abstract class PrunedForecasterOptions
     /// <summary>Coverage of split-conformal prediction intervals (e.g. 0.9); null = no interval columns. Default 0.9.</summary>
     public float? Confidence { get; set; } = 0.9f;
 
+    /// <summary>
+    /// How <see cref="Confidence"/> intervals are made. Default <see cref="PredictionIntervalMethod.Conformal"/> (split-conformal,
+    /// calibrated on a validation tail). <see cref="PredictionIntervalMethod.MonteCarloSpread"/> (MC dropout only) uses the
+    /// quantiles of the Monte-Carlo samples instead: it shows model uncertainty only and usually under-covers.
+    /// </summary>
+    public PredictionIntervalMethod IntervalMethod { get; set; } = PredictionIntervalMethod.Conformal;
+
     /// <summary>Which epochs may be restored as "best". Default <see cref="RestoreFrom.AfterWarmup"/>.</summary>
     public RestoreFrom RestoreFrom { get; set; } = RestoreFrom.AfterWarmup;
 
@@ -138,6 +145,15 @@ public abstract class PrunedForecasterOptions
 
     /// <summary>Architecture settings beyond lookback/horizon/channels (hidden sizes, heads, …).</summary>
     internal abstract ForecasterSpec ApplyArchitecture(ForecasterSpec spec);
+}
+
+/// <summary>How prediction intervals are made.</summary>
+public enum PredictionIntervalMethod
+{
+    /// <summary>Split-conformal intervals from residuals on a calibration tail that early stopping never saw (decisions.md §8).</summary>
+    Conformal,
+    /// <summary>The (1 ∓ confidence)/2 quantiles of the MC-dropout samples (requires <c>Regularization.MonteCarloDropout</c>).</summary>
+    MonteCarloSpread,
 }
 
 /// <summary>Shape of the cubic sparsity schedule.</summary>
