@@ -83,4 +83,42 @@ public sealed class ResumeSweepTests
         Assert.Equal(0, fresh.ResumedFolds);
         Assert.Equal((long)Folds * promoted[0].Request.EpochBudget, fresh.EpochsTrained);
     }
+
+    [Fact]
+    public void EvictedStatesAreReleasedAndThePromotionFallsBackToTrainingFromScratch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(ForecastingTestData.NoisySine(200, seed: 5));
+        using var runner = new ForecastingTrialRunner(ml, data, Sweep()) { ResumeCapacity = 2 };
+        var configuration = new Configuration(new Dictionary<string, string>
+        {
+            ["model"] = "lstm", ["regularization"] = "pruning", ["pruning_warmup_epochs"] = "0", ["pruning_interval"] = "1",
+            ["lookback"] = "24", ["hidden_size"] = "8", ["learning_rate"] = "0.01", ["batch_size"] = "32",
+        });
+        var rung0 = Enumerable.Range(0, 3).Select(seed => new TrialRequest("s", configuration, seed, 0, 1, MaxEpochs, runner.Data)).ToList();
+        foreach (var r in rung0) Assert.Equal(TrialStatus.Succeeded, runner.Run(r, CancellationToken.None).Status);
+        Assert.Equal(2, runner.HeldResumeStates);                            // the first trial's states were evicted
+        Assert.Equal(3L * Folds, runner.EpochsTrained);
+
+        TrialRequest Promote(TrialRequest lower) => new("s", configuration, lower.Seed, 1, 3, MaxEpochs, runner.Data, resumeFromTrialId: lower.TrialId);
+        var evicted = runner.Run(Promote(rung0[0]), CancellationToken.None);    // trains 3 epochs per fold from scratch
+        Assert.Equal(0, runner.ResumedFolds);
+        Assert.Equal(3L * Folds + 3L * Folds, runner.EpochsTrained);
+        var held = runner.Run(Promote(rung0[2]), CancellationToken.None);       // resumes: 2 more epochs per fold
+        Assert.Equal(Folds, runner.ResumedFolds);
+        Assert.Equal(6L * Folds + 2L * Folds, runner.EpochsTrained);
+        Assert.Equal(2, runner.HeldResumeStates);                            // the two promoted (rung 1 = 3 epochs) trials
+
+        // A request that names a held trial of another seed is not resumed from it, and the held state stays.
+        var promotedFirst = Promote(rung0[0]);
+        var impostor = new TrialRequest("s", configuration, seed: 99, 2, MaxEpochs, MaxEpochs, runner.Data, resumeFromTrialId: promotedFirst.TrialId);
+        Assert.Equal(TrialStatus.Succeeded, runner.Run(impostor, CancellationToken.None).Status);
+        Assert.Equal(Folds, runner.ResumedFolds);
+        Assert.Equal(8L * Folds + (long)MaxEpochs * Folds, runner.EpochsTrained);
+        Assert.Equal(2, runner.HeldResumeStates);
+
+        using var scratch = new ForecastingTrialRunner(ml, data, Sweep()) { ResumeEnabled = false };
+        Assert.Equal(scratch.Run(Promote(rung0[0]), CancellationToken.None).Objective, evicted.Objective);
+        Assert.Equal(scratch.Run(Promote(rung0[2]), CancellationToken.None).Objective, held.Objective);
+    }
 }

@@ -43,13 +43,10 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
     private readonly IDataView _data;
     private readonly ForecastingSweepOptions _options;
     private readonly object _resumeLock = new();
-    private readonly LinkedList<(string TrialId, TrainingResumeState?[] Folds)> _resumeStates = new();
+    private readonly LinkedList<(string TrialId, int Rung, int EpochBudget, TrainingResumeState?[] Folds)> _resumeStates = new();
     private long _epochsTrained;
     private int _resumedFolds;
     private bool _disposed;
-
-    /// <summary>Truncated trials whose resume states are kept in memory (the least recently stored are evicted and disposed).</summary>
-    internal const int ResumeCapacity = 64;
 
     /// <summary>Creates a runner over <paramref name="data"/> (time-ordered rows) with the sweep's settings.</summary>
     /// <param name="mlContext">The context trials are fitted in (its log receives the estimator's messages).</param>
@@ -106,6 +103,9 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         foreach (var states in held) Release(states);
     }
 
+    /// <summary>Truncated trials whose resume states are kept in memory (the least recently stored are evicted and disposed). Default 64.</summary>
+    internal int ResumeCapacity { get; set; } = 64;
+
     /// <summary>Epochs actually trained by this runner over all folds of all trials (resumed epochs not counted).</summary>
     internal long EpochsTrained => Interlocked.Read(ref _epochsTrained);
 
@@ -145,14 +145,14 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         lock (_resumeLock) resumeEnabled = ResumeEnabled && !_disposed;
         bool capture = resumeEnabled && trial.EpochBudget < trial.MaxEpochs;
         // Owned by this call from here on: released when the trial ends, whatever happens (a retry trains from scratch).
-        var resumeFrom = resumeEnabled && trial.ResumeFromTrialId is { } lower ? TakeResumeStates(lower) : null;
+        var resumeFrom = resumeEnabled && trial.ResumeFromTrialId is not null ? TakeResumeStates(trial) : null;
         var captured = capture ? new TrainingResumeState?[folds.Count] : null;
         try
         {
             var result = RunFolds(trial, options, folds, resumeFrom is { } r && r.Length == folds.Count ? r : null, captured, watch, cancellationToken);
             if (captured is not null && result.Status == TrialStatus.Succeeded)
             {
-                StoreResumeStates(trial.TrialId, captured);
+                StoreResumeStates(trial, captured);
                 captured = null;
             }
             return result;
@@ -291,22 +291,29 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         return o;
     }
 
-    private TrainingResumeState?[]? TakeResumeStates(string trialId)
+    // The states of the lower-rung trial a promotion names, now owned by the caller; null when not held, or when the named
+    // trial is not this trial's configuration, seed and schedule at a lower rung (then it is left alone).
+    private TrainingResumeState?[]? TakeResumeStates(TrialRequest promoted)
     {
         lock (_resumeLock)
         {
             for (var node = _resumeStates.First; node is not null; node = node.Next)
             {
-                if (node.Value.TrialId != trialId) continue;
+                var (id, rung, budget, folds) = node.Value;
+                if (id != promoted.ResumeFromTrialId) continue;
+                if (budget > promoted.EpochBudget
+                    || TrialRequest.ComputeTrialId(promoted.Configuration, promoted.Seed, rung, budget, promoted.MaxEpochs, promoted.Data.Sha256) != id)
+                    return null;
                 _resumeStates.Remove(node);
-                return node.Value.Folds;
+                return folds;
             }
         }
         return null;
     }
 
-    private void StoreResumeStates(string trialId, TrainingResumeState?[] folds)
+    private void StoreResumeStates(TrialRequest trial, TrainingResumeState?[] folds)
     {
+        string trialId = trial.TrialId;
         var evicted = new List<TrainingResumeState?[]>();
         lock (_resumeLock)
         {
@@ -322,7 +329,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
                 evicted.Add(node.Value.Folds);
                 break;
             }
-            _resumeStates.AddLast((trialId, folds));
+            _resumeStates.AddLast((trialId, trial.Rung, trial.EpochBudget, folds));
             while (_resumeStates.Count > ResumeCapacity)
             {
                 evicted.Add(_resumeStates.First!.Value.Folds);
