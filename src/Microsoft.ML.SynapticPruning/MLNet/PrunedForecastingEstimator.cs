@@ -71,6 +71,11 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
         var progress = new Progress(ch, o.Progress);
         var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, o.CancellationToken);
+        if (trained.DetachResumeState() is { } resumeState)
+        {
+            if (o.ResumeStateCaptured is { } sink) sink(resumeState);
+            else resumeState.Dispose();
+        }
         if (o.PruningGranularity == PruningGranularity.Structure && o.CompactAfterTraining && trained.PruningSummary is not null)
         {
             try
@@ -137,6 +142,8 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         {
             MaxEpochs = o.MaxEpochs,
             StopAfterEpochs = o.StopAfterEpochs,
+            CaptureResumeState = o.CaptureResumeState,
+            ResumeFrom = o.ResumeFrom,
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
             Patience = o.Patience == 0 ? int.MaxValue : o.Patience, // 0 = never stop early (TrainingOptions treats 0 like 1)

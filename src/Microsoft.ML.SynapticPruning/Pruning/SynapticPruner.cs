@@ -307,6 +307,14 @@ public sealed class SynapticPruner : IDisposable
         if (state.HistoryCount < _history.Count) _history.RemoveRange(state.HistoryCount, _history.Count - state.HistoryCount);
     }
 
+    /// <summary>Replaces the history with <paramref name="entries"/> (resuming a run; restore the masks with <see cref="RestoreState"/> afterwards).</summary>
+    internal void RestoreHistory(IReadOnlyList<SparsityHistoryEntry> entries)
+    {
+        ThrowIfDisposed();
+        _history.Clear();
+        _history.AddRange(entries);
+    }
+
     /// <summary>The masks by parameter name (true = kept), flattened row-major; copies.</summary>
     public IReadOnlyDictionary<string, bool[]> ExportMasks()
     {

@@ -40,6 +40,18 @@ internal sealed class Checkpoint : IDisposable
         if (pruner is not null && Pruner is not null) pruner.RestoreState(Pruner);
     }
 
+    /// <summary>A deep copy (the copy owns its tensors).</summary>
+    public Checkpoint Clone()
+    {
+        var copies = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        using (torch.no_grad())
+        {
+            foreach (var (name, tensor) in _tensors)
+                copies[name] = tensor.clone().DetachFromDisposeScope();
+        }
+        return new Checkpoint(copies, Pruner);
+    }
+
     public void Dispose()
     {
         foreach (var t in _tensors.Values) t.Dispose();

@@ -62,6 +62,7 @@ public sealed class ForecastTrainer
         WindowedSeries? trainSeries = null, validationSeries = null;
         Tensor? validationIndices = null;
         Checkpoint? best = null;
+        TrainingResumeState? resumeState = null;
         bool success = false;
         try
         {
@@ -111,14 +112,40 @@ public sealed class ForecastTrainer
 
             var history = new List<EpochReport>();
             var clock = Stopwatch.StartNew();
+            var elapsedBefore = TimeSpan.Zero;
             int trainCount = plan.Train.Count;
             long step = 0;
-            int bestEpoch = -1, badEpochs = 0, epochsRun = 0;
+            int bestEpoch = -1, badEpochs = 0, epochsRun = 0, firstEpoch = 0;
             double bestLoss = double.PositiveInfinity;
-            bool stoppedEarly = false;
+            bool stoppedEarly = false, stopRequested = false;
+
+            var identity = options.CaptureResumeState || options.ResumeFrom is not null
+                ? ResumeIdentity.Create(module, spec, options, plan, trainCount)
+                : null;
+            if (options.ResumeFrom is { } resume)
+            {
+                resume.Identity.EnsureMatches(identity!);
+                resume.RestoreWeights(module);
+                if (pruner is not null)
+                {
+                    pruner.RestoreHistory(resume.PrunerHistory);
+                    if (resume.Pruner is { } prunerState) pruner.RestoreState(prunerState);
+                }
+                // After the pruner (which zeroes pruned moments): the moments are restored exactly as they were.
+                resume.RestoreOptimizer(adam);
+                resume.RestoreGenerators(dropoutGenerator, shuffleGenerator);
+                history.AddRange(resume.History);
+                step = resume.Step;
+                bestLoss = resume.BestLoss;
+                bestEpoch = resume.BestEpoch;
+                badEpochs = resume.BadEpochs;
+                best = resume.CloneBest();
+                firstEpoch = epochsRun = resume.Epoch;
+                elapsedBefore = resume.Elapsed;
+            }
 
             int epochLimit = options.StopAfterEpochs ?? options.MaxEpochs;
-            for (int epoch = 0; epoch < epochLimit; epoch++)
+            for (int epoch = firstEpoch; epoch < epochLimit; epoch++)
             {
                 double lr = options.LearningRateAt(epoch);
                 foreach (var group in adam.ParamGroups) group.LearningRate = lr;
@@ -162,7 +189,7 @@ public sealed class ForecastTrainer
                     : Evaluate(module, validationSeries ?? trainSeries, validationIndices, options.BatchSize, cancellationToken);
                 epochsRun = epoch + 1;
                 var report = new EpochReport(epoch, trainLoss, validationLoss,
-                    pruner?.TargetSparsity(epoch, step) ?? 0, pruner?.GlobalSparsity ?? 0, lr, clock.Elapsed);
+                    pruner?.TargetSparsity(epoch, step) ?? 0, pruner?.GlobalSparsity ?? 0, lr, elapsedBefore + clock.Elapsed);
                 history.Add(report);
 
                 bool stop = false;
@@ -192,7 +219,19 @@ public sealed class ForecastTrainer
                 NativeRuntime.TrimNativeHeap();
                 // Reported after the checkpoint decision, so a progress handler sees a consistent state.
                 progress?.Report(report);
-                if (stop) break;
+                if (stop)
+                {
+                    stopRequested = true;
+                    break;
+                }
+            }
+
+            // A run truncated by StopAfterEpochs (not by early stopping) can be continued: capture before the best
+            // checkpoint is restored, i.e. the last epoch's state.
+            if (options.CaptureResumeState && !stopRequested && epochsRun == epochLimit && epochLimit < options.MaxEpochs)
+            {
+                resumeState = TrainingResumeState.Capture(identity!, module, adam, pruner, dropoutGenerator, shuffleGenerator,
+                    epochsRun, step, bestLoss, bestEpoch, badEpochs, best, history, elapsedBefore + clock.Elapsed);
             }
 
             int returnedEpoch = epochsRun - 1;
@@ -214,7 +253,8 @@ public sealed class ForecastTrainer
             var summary = pruner?.Summarize();
             clock.Stop();
             var result = new TrainedForecaster(module, scaler, options, history, summary, returnedEpoch, stoppedEarly, plan,
-                clock.Elapsed.TotalSeconds, epochsRun);
+                (elapsedBefore + clock.Elapsed).TotalSeconds, epochsRun);
+            result.AttachResumeState(resumeState);
             success = true;
             return result;
         }
@@ -228,7 +268,11 @@ public sealed class ForecastTrainer
             validationIndices?.Dispose();
             trainSeries?.Dispose();
             validationSeries?.Dispose();
-            if (!success) module?.Dispose();
+            if (!success)
+            {
+                resumeState?.Dispose();
+                module?.Dispose();
+            }
             torch.set_num_threads(previousThreads);
             NativeRuntime.TrimNativeHeap();
         }

@@ -17,6 +17,7 @@ public sealed class TrainedForecaster : IDisposable
     public const int BlockSize = 256;
 
     private int _disposed;
+    private TrainingResumeState? _resumeState;
 
     internal TrainedForecaster(ForecastingModule module, ChannelScaler scaler, TrainingOptions options, IReadOnlyList<EpochReport> history,
         PruningSummary? pruning, int bestEpoch, bool stoppedEarly, SplitPlan splitPlan, double trainSeconds, int epochsRun)
@@ -81,6 +82,19 @@ public sealed class TrainedForecaster : IDisposable
 
     /// <summary>Number of epochs run.</summary>
     public int EpochsRun { get; }
+
+    /// <summary>
+    /// Advanced: the state to continue this run from (<see cref="TrainingOptions.ResumeFrom"/>), present when
+    /// <see cref="TrainingOptions.CaptureResumeState"/> was set and the run ended because of
+    /// <see cref="TrainingOptions.StopAfterEpochs"/> before <see cref="TrainingOptions.MaxEpochs"/> without early stopping;
+    /// otherwise null. Owned by this forecaster (disposed with it) unless taken with <see cref="DetachResumeState"/>.
+    /// </summary>
+    public TrainingResumeState? ResumeState => Volatile.Read(ref _resumeState);
+
+    /// <summary>Takes ownership of <see cref="ResumeState"/> (the caller disposes it); afterwards <see cref="ResumeState"/> is null.</summary>
+    public TrainingResumeState? DetachResumeState() => Interlocked.Exchange(ref _resumeState, null);
+
+    internal void AttachResumeState(TrainingResumeState? state) => _resumeState = state;
 
     /// <summary>L: rows of history per forecast.</summary>
     public int Lookback => Spec.Lookback;
@@ -245,6 +259,7 @@ public sealed class TrainedForecaster : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        Interlocked.Exchange(ref _resumeState, null)?.Dispose();
         Module.Dispose();
     }
 

@@ -20,6 +20,21 @@ public sealed class TrainingOptions
     /// </summary>
     public int? StopAfterEpochs { get; set; }
 
+    /// <summary>
+    /// Advanced: when a run ends because of <see cref="StopAfterEpochs"/> (before <see cref="MaxEpochs"/>, without early
+    /// stopping), hand back a <see cref="TrainingResumeState"/> in <see cref="TrainedForecaster.ResumeState"/> so that a
+    /// later fit can continue it through <see cref="ResumeFrom"/>. Costs a copy of the weights and optimizer state. Default false.
+    /// </summary>
+    public bool CaptureResumeState { get; set; }
+
+    /// <summary>
+    /// Advanced: continue the run captured in this state (see <see cref="CaptureResumeState"/>) instead of starting from
+    /// scratch; the result is bit-identical to one uninterrupted run. The fit must use the same module factory, data, seed,
+    /// <see cref="MaxEpochs"/> and training settings, and train to at least <see cref="TrainingResumeState.Epoch"/> epochs
+    /// (<see cref="StopAfterEpochs"/>). The state is only read (it stays owned by the caller). Default null.
+    /// </summary>
+    public TrainingResumeState? ResumeFrom { get; set; }
+
     /// <summary>Windows per optimizer step. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -118,6 +133,13 @@ public sealed class TrainingOptions
         if (MaxEpochs < 1) throw Range(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
         if (StopAfterEpochs is { } stopAfter && (stopAfter < 1 || stopAfter > MaxEpochs))
             throw Range(nameof(StopAfterEpochs), stopAfter, $"must be in [1, MaxEpochs = {MaxEpochs}] (or null to train up to MaxEpochs)");
+        if (ResumeFrom is { } resume)
+        {
+            if (resume.IsDisposed) throw new ArgumentException("ResumeFrom has been disposed.", nameof(ResumeFrom));
+            if (resume.Epoch > (StopAfterEpochs ?? MaxEpochs))
+                throw new ArgumentException(
+                    $"ResumeFrom continues after epoch {resume.Epoch}, but this fit stops after {StopAfterEpochs ?? MaxEpochs} epochs; set StopAfterEpochs to at least {resume.Epoch} (or null).", nameof(ResumeFrom));
+        }
         if (BatchSize < 1) throw Range(nameof(BatchSize), BatchSize, "must be at least 1");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Range(nameof(LearningRate), LearningRate, "must be a positive finite number, e.g. 1e-3");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw Range(nameof(Beta1), Beta1, "must be in [0, 1)");

@@ -25,7 +25,7 @@ internal static class TrialWorkerCommand
         var ml = new MLContext(seed: 0);
         var view = SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length));
         options.LabelColumnName = column;
-        var runner = new ForecastingTrialRunner(ml, view, options, name);
+        using var runner = new ForecastingTrialRunner(ml, view, options, name);
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         return TrialWorker.Run(runner, Console.In, Console.Out, Console.Error, cts.Token);

@@ -140,6 +140,18 @@ public abstract class PrunedForecasterOptions
     /// </summary>
     internal int? StopAfterEpochs { get; set; }
 
+    /// <summary>
+    /// Sweep trials only: capture a resume state when the run is truncated by <see cref="StopAfterEpochs"/>
+    /// (<see cref="TrainingOptions.CaptureResumeState"/>) and hand it, with ownership, to <see cref="ResumeStateCaptured"/>.
+    /// </summary>
+    internal bool CaptureResumeState { get; set; }
+
+    /// <summary>Sweep trials only: receives (and then owns) the captured resume state; without it the state is disposed.</summary>
+    internal Action<TrainingResumeState>? ResumeStateCaptured { get; set; }
+
+    /// <summary>Sweep trials only: continue this state (<see cref="TrainingOptions.ResumeFrom"/>; only read, owned by the caller).</summary>
+    internal TrainingResumeState? ResumeFrom { get; set; }
+
     /// <summary>The architecture these options train.</summary>
     internal abstract ForecasterKind Kind { get; }
 

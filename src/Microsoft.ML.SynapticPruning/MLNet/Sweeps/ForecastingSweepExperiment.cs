@@ -42,7 +42,8 @@ public sealed class ForecastingSweepExperiment
         ArgumentNullException.ThrowIfNull(data);
         var o = Options;
         o.Validate();
-        var runner = new ForecastingTrialRunner(_env, data, o, "in-memory");
+        // Disposed at the end: releases the resume states it kept for promotions.
+        using var runner = new ForecastingTrialRunner(_env, data, o, "in-memory");
         // Fail fast (before any trial) when the series cannot hold the folds at all.
         runner.GetFolds(1);
         var scheduler = o.Scheduler ?? new LocalTrialScheduler(runner, o.MaxParallelTrials);

@@ -23,20 +23,30 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// over the folds; the metrics "mae", "rmse", "smape", "mase" (fold means) and "sparsity" (mean final global sparsity)
 /// are reported too.</para>
 /// <para><b>Epoch budget.</b> A trial trains <see cref="TrialRequest.EpochBudget"/> epochs of a schedule whose length is
-/// <see cref="TrialRequest.MaxEpochs"/> (T): pruning and learning-rate schedules use T, a rung stops early. A promoted
-/// trial (<see cref="TrialRequest.ResumeFromTrialId"/>) is retrained from scratch to its larger budget: the run is
-/// deterministic, so this gives the same result as resuming from the rung's checkpoint, at the cost of repeating the
-/// lower rung's epochs. Prediction intervals are off during trials (<see cref="PrunedForecasterOptions.Confidence"/> = null).</para>
+/// <see cref="TrialRequest.MaxEpochs"/> (T): pruning and learning-rate schedules use T, a rung stops early. The runner
+/// keeps, in memory, the resume state of every fold of its most recent truncated trials (weights, masks, Adam state,
+/// generators, early-stopping state; at most 64 trials, the least recently stored evicted first). A
+/// promoted trial (<see cref="TrialRequest.ResumeFromTrialId"/>) whose lower-rung trial this runner holds continues each
+/// fold from that state (the fold boundaries do not depend on the budget) and the state is released; otherwise — another
+/// worker process ran the lower rung, the sweep was resumed from its results file, the state was evicted, or the lower
+/// rung's fold stopped early — the fold is retrained from scratch. Training is deterministic per seed, so both give
+/// bit-identical results; resuming only saves the lower rung's epochs. Prediction intervals are off during trials
+/// (<see cref="PrunedForecasterOptions.Confidence"/> = null).</para>
 /// <para><b>Data identity.</b> <see cref="Data"/>'s SHA-256 covers the series' bytes (label and covariates as
 /// little-endian float32, row by row) <i>and</i> the evaluation protocol (columns, horizon, folds, metric, …), because
 /// trial ids are built from it and a stored result may only be reused for the same data scored the same way. A trial
 /// whose data reference differs from this runner's is refused (<see cref="InvalidDataException"/>).</para>
 /// </remarks>
-public sealed class ForecastingTrialRunner : ITrialRunner
+public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
 {
     private readonly IHostEnvironment _env;
     private readonly IDataView _data;
     private readonly ForecastingSweepOptions _options;
+    private readonly object _resumeLock = new();
+    private readonly LinkedList<(string TrialId, int Rung, int EpochBudget, TrainingResumeState?[] Folds)> _resumeStates = new();
+    private long _epochsTrained;
+    private int _resumedFolds;
+    private bool _disposed;
 
     /// <summary>Creates a runner over <paramref name="data"/> (time-ordered rows) with the sweep's settings.</summary>
     /// <param name="mlContext">The context trials are fitted in (its log receives the estimator's messages).</param>
@@ -71,6 +81,43 @@ public sealed class ForecastingTrialRunner : ITrialRunner
     /// <summary>Called after every scored fold (on the trial's thread). For diagnostics and tests.</summary>
     public Action<ForecastingFoldEvaluation>? FoldEvaluated { get; set; }
 
+    /// <summary>
+    /// Keep the resume states of truncated trials and continue promoted trials from them (default true). Off = every trial
+    /// trains from scratch (same results, more epochs). For tests and diagnostics.
+    /// </summary>
+    internal bool ResumeEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Releases the resume states held for promotions (native memory). The runner stays usable: later trials train from
+    /// scratch and keep no state.
+    /// </summary>
+    public void Dispose()
+    {
+        List<TrainingResumeState?[]> held;
+        lock (_resumeLock)
+        {
+            _disposed = true;
+            held = _resumeStates.Select(e => e.Folds).ToList();
+            _resumeStates.Clear();
+        }
+        foreach (var states in held) Release(states);
+    }
+
+    /// <summary>Truncated trials whose resume states are kept in memory (the least recently stored are evicted and disposed). Default 64.</summary>
+    internal int ResumeCapacity { get; set; } = 64;
+
+    /// <summary>Epochs actually trained by this runner over all folds of all trials (resumed epochs not counted).</summary>
+    internal long EpochsTrained => Interlocked.Read(ref _epochsTrained);
+
+    /// <summary>Folds that continued from a lower rung's resume state.</summary>
+    internal int ResumedFolds => Volatile.Read(ref _resumedFolds);
+
+    /// <summary>Trials whose resume states are held now.</summary>
+    internal int HeldResumeStates
+    {
+        get { lock (_resumeLock) return _resumeStates.Count; }
+    }
+
     /// <summary>The rolling-origin folds for a configuration of lookback <paramref name="lookback"/> (the boundaries do not depend on it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The series is too short for the folds, the horizon and this lookback.</exception>
     public IReadOnlyList<TimeSeriesFold> GetFolds(int lookback)
@@ -94,16 +141,51 @@ public sealed class ForecastingTrialRunner : ITrialRunner
         options.StopAfterEpochs = trial.EpochBudget < trial.MaxEpochs ? trial.EpochBudget : null;
         options.CancellationToken = cancellationToken;
         var folds = GetFolds(options.Lookback);
+        bool resumeEnabled;
+        lock (_resumeLock) resumeEnabled = ResumeEnabled && !_disposed;
+        bool capture = resumeEnabled && trial.EpochBudget < trial.MaxEpochs;
+        // Owned by this call from here on: released when the trial ends, whatever happens (a retry trains from scratch).
+        var resumeFrom = resumeEnabled && trial.ResumeFromTrialId is not null ? TakeResumeStates(trial) : null;
+        var captured = capture ? new TrainingResumeState?[folds.Count] : null;
+        try
+        {
+            var result = RunFolds(trial, options, folds, resumeFrom is { } r && r.Length == folds.Count ? r : null, captured, watch, cancellationToken);
+            if (captured is not null && result.Status == TrialStatus.Succeeded)
+            {
+                StoreResumeStates(trial, captured);
+                captured = null;
+            }
+            return result;
+        }
+        finally
+        {
+            options.ResumeFrom = null;
+            options.ResumeStateCaptured = null;
+            Release(resumeFrom);
+            Release(captured);
+        }
+    }
 
+    private TrialResult RunFolds(TrialRequest trial, PrunedForecasterOptions options, IReadOnlyList<TimeSeriesFold> folds,
+        TrainingResumeState?[]? resumeFrom, TrainingResumeState?[]? captured, System.Diagnostics.Stopwatch watch, CancellationToken cancellationToken)
+    {
         double mae = 0, rmse = 0, smape = 0, mase = 0, sparsity = 0;
         int epochsRun = 0;
-        foreach (var fold in folds)
+        for (int f = 0; f < folds.Count; f++)
         {
+            var fold = folds[f];
             cancellationToken.ThrowIfCancellationRequested();
             IDataView trainView = Take(fold.TrainEnd);
             IDataView forecastView = Take(fold.TestEnd);
+            var from = resumeFrom?[f] is { IsDisposed: false } state && state.Epoch <= trial.EpochBudget ? state : null;
+            options.ResumeFrom = from;
+            options.CaptureResumeState = captured is not null;
+            int slot = f;
+            options.ResumeStateCaptured = captured is null ? null : s => captured[slot] = s;
             var estimator = new PrunedForecastingEstimator(_env, options);
             using var model = estimator.Fit(trainView);
+            Interlocked.Add(ref _epochsTrained, model.Info.EpochsRun - (from?.Epoch ?? 0));
+            if (from is not null) Interlocked.Increment(ref _resumedFolds);
             var scored = model.Transform(forecastView);
             var metrics = ForecastingEvaluation.Evaluate(scored, options.LabelColumnName, options.OutputColumnName, null, fold.TestStart);
             if (metrics.WindowCount == 0)
@@ -207,6 +289,60 @@ public sealed class ForecastingTrialRunner : ITrialRunner
                 break;
         }
         return o;
+    }
+
+    // The states of the lower-rung trial a promotion names, now owned by the caller; null when not held, or when the named
+    // trial is not this trial's configuration, seed and schedule at a lower rung (then it is left alone).
+    private TrainingResumeState?[]? TakeResumeStates(TrialRequest promoted)
+    {
+        lock (_resumeLock)
+        {
+            for (var node = _resumeStates.First; node is not null; node = node.Next)
+            {
+                var (id, rung, budget, folds) = node.Value;
+                if (id != promoted.ResumeFromTrialId) continue;
+                if (budget > promoted.EpochBudget
+                    || TrialRequest.ComputeTrialId(promoted.Configuration, promoted.Seed, rung, budget, promoted.MaxEpochs, promoted.Data.Sha256) != id)
+                    return null;
+                _resumeStates.Remove(node);
+                return folds;
+            }
+        }
+        return null;
+    }
+
+    private void StoreResumeStates(TrialRequest trial, TrainingResumeState?[] folds)
+    {
+        string trialId = trial.TrialId;
+        var evicted = new List<TrainingResumeState?[]>();
+        lock (_resumeLock)
+        {
+            if (_disposed)
+            {
+                Release(folds);
+                return;
+            }
+            for (var node = _resumeStates.First; node is not null; node = node.Next)
+            {
+                if (node.Value.TrialId != trialId) continue;
+                _resumeStates.Remove(node);
+                evicted.Add(node.Value.Folds);
+                break;
+            }
+            _resumeStates.AddLast((trialId, trial.Rung, trial.EpochBudget, folds));
+            while (_resumeStates.Count > ResumeCapacity)
+            {
+                evicted.Add(_resumeStates.First!.Value.Folds);
+                _resumeStates.RemoveFirst();
+            }
+        }
+        foreach (var states in evicted) Release(states);
+    }
+
+    private static void Release(TrainingResumeState?[]? states)
+    {
+        if (states is null) return;
+        foreach (var s in states) s?.Dispose();
     }
 
     private IDataView Take(int rows) => new SkipTakeFilter(_env, new SkipTakeFilter.TakeOptions { Count = rows }, _data);
