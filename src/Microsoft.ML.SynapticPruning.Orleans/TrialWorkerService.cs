@@ -243,24 +243,11 @@ public sealed class TrialWorkerService : BackgroundService
             var request = TrialRequest.FromJsonBytes(lease.RequestPayload);
             if (request.TrialId != lease.TrialId)
                 return TrialResult.Failed(lease.TrialId, $"The lease names trial {lease.TrialId} but its payload is trial {request.TrialId}.") with { Worker = workerId };
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = _runner.Run(request, cancellationToken)
-                ?? TrialResult.Failed(lease.TrialId, $"{_runner.GetType().Name}.Run returned null.");
-            if (result.TrialId != lease.TrialId)
-                return TrialResult.Failed(lease.TrialId, $"The runner returned a result for trial '{result.TrialId}' instead of '{lease.TrialId}'.", watch.Elapsed.TotalSeconds) with { Worker = workerId };
-            return result with
-            {
-                Seconds = result.Seconds > 0 ? result.Seconds : watch.Elapsed.TotalSeconds,
-                Worker = result.Worker ?? workerId,
-            };
+            return TrialExecution.Run(_runner, request, workerId, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (InvalidDataException ex)
         {
-            return TrialResult.Cancelled(lease.TrialId, watch.Elapsed.TotalSeconds) with { Worker = workerId };
-        }
-        catch (Exception ex)
-        {
-            return TrialResult.Failed(lease.TrialId, $"{ex.GetType().Name}: {ex.Message}", watch.Elapsed.TotalSeconds) with { Worker = workerId };
+            return TrialResult.Failed(lease.TrialId, $"The lease's trial payload is unreadable: {ex.Message}", watch.Elapsed.TotalSeconds) with { Worker = workerId };
         }
         finally
         {

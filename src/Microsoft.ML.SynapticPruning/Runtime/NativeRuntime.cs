@@ -57,6 +57,23 @@ public static class NativeRuntime
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
+    /// <summary>
+    /// Resident set size of this process in MB (Linux <c>VmRSS</c>) after a full garbage collection and
+    /// <see cref="TrimNativeHeap"/>, so that freed managed and native memory is not counted; NaN on other systems.
+    /// </summary>
+    public static double ResidentMemoryMegabytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        TrimNativeHeap();
+        if (!OperatingSystem.IsLinux()) return double.NaN;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int setenv([MarshalAs(UnmanagedType.LPStr)] string name, [MarshalAs(UnmanagedType.LPStr)] string value, int overwrite);
 

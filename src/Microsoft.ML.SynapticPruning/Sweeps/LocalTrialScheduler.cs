@@ -58,30 +58,5 @@ public sealed class LocalTrialScheduler : ITrialScheduler
     }
 
     private TrialResult RunOne(TrialRequest trial, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        string worker = $"{Environment.MachineName}/pid{Environment.ProcessId}/thread{Environment.CurrentManagedThreadId}";
-        try
-        {
-            if (cancellationToken.IsCancellationRequested)
-                return TrialResult.Cancelled(trial.TrialId) with { Worker = worker };
-            var result = _runner.Run(trial, cancellationToken)
-                ?? throw new InvalidOperationException($"{_runner.GetType().Name}.Run returned null for trial {trial.TrialId}.");
-            if (result.TrialId != trial.TrialId)
-                return TrialResult.Failed(trial.TrialId, $"The runner returned a result for trial '{result.TrialId}' instead of '{trial.TrialId}'.", watch.Elapsed.TotalSeconds) with { Worker = worker };
-            return result with
-            {
-                Seconds = result.Seconds > 0 ? result.Seconds : watch.Elapsed.TotalSeconds,
-                Worker = result.Worker ?? worker,
-            };
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return TrialResult.Cancelled(trial.TrialId, watch.Elapsed.TotalSeconds) with { Worker = worker };
-        }
-        catch (Exception ex)
-        {
-            return TrialResult.Failed(trial.TrialId, $"{ex.GetType().Name}: {ex.Message}", watch.Elapsed.TotalSeconds) with { Worker = worker };
-        }
-    }
+        => TrialExecution.Run(_runner, trial, $"{Environment.MachineName}/pid{Environment.ProcessId}/thread{Environment.CurrentManagedThreadId}", cancellationToken);
 }

@@ -37,23 +37,8 @@ public static class TrialWorker
             error.WriteLine($"trial-worker: {ex.Message}");
             return BadRequestExitCode;
         }
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        TrialResult result;
-        try
-        {
-            result = runner.Run(request, cancellationToken) ?? TrialResult.Failed(request.TrialId, "The runner returned no result.");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            result = TrialResult.Cancelled(request.TrialId);
-        }
-        catch (Exception ex)
-        {
-            error.WriteLine($"trial-worker: trial {request.TrialId} failed: {ex}");
-            result = TrialResult.Failed(request.TrialId, $"{ex.GetType().Name}: {ex.Message}");
-        }
-        if (result.Seconds <= 0)
-            result = result with { Seconds = watch.Elapsed.TotalSeconds };
+        var result = TrialExecution.Run(runner, request, worker: null, cancellationToken,
+            ex => error.WriteLine($"trial-worker: trial {request.TrialId} failed: {ex}"));
         output.WriteLine();
         output.WriteLine(result.ToJson());
         output.Flush();

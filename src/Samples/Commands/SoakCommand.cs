@@ -13,13 +13,14 @@ namespace Samples.Commands;
 /// Exit code 1 when RSS grew more than <c>--max-growth-mb</c> (default 60) between the first checkpoint after warm-up
 /// (iteration 50) and the end.
 /// </summary>
-internal static class SoakCommand
+public static class SoakCommand
 {
     private sealed class Row
     {
         public float Value { get; set; }
     }
 
+    /// <summary>Runs the soak command.</summary>
     public static int Run(string[] args)
     {
         var cl = new CommandLine(args);
@@ -30,7 +31,7 @@ internal static class SoakCommand
         if (iterations < 50) throw new ArgumentException("--iterations must be at least 50 (RSS is compared from iteration 50 on).");
         if (every < 1) throw new ArgumentException("--every must be at least 1.");
 
-        var rows = Enumerable.Range(0, 150).Select(i => new Row { Value = (float)(10 + Math.Sin(2 * Math.PI * i / 24.0) + 0.1 * Math.Cos(i * 1.7)) }).ToArray();
+        var values = Enumerable.Range(0, 150).Select(i => (float)(10 + Math.Sin(2 * Math.PI * i / 24.0) + 0.1 * Math.Cos(i * 1.7))).ToArray();
         var clock = Stopwatch.StartNew();
         double? baseline = null;
         double last = double.NaN;
@@ -38,11 +39,11 @@ internal static class SoakCommand
         Console.WriteLine($"{"iteration",10} {"RSS MB",8} {"seconds",8}");
         for (int i = 1; i <= iterations; i++)
         {
-            float f = Cycle(rows, i);
+            float f = Cycle(values, i);
             if (!float.IsFinite(f)) throw new InvalidOperationException($"Iteration {i} produced a non-finite forecast ({f}).");
             if (i == 1 || i == 50 || i % every == 0 || i == iterations)
             {
-                last = ResidentMegabytes();
+                last = NativeRuntime.ResidentMemoryMegabytes();
                 if (i == 50) baseline = last;
                 Console.WriteLine($"{i,10} {last,8:F1} {clock.Elapsed.TotalSeconds,8:F1}");
             }
@@ -57,10 +58,14 @@ internal static class SoakCommand
         return growth < maxGrowth ? 0 : 1;
     }
 
-    private static float Cycle(Row[] rows, int seed)
+    /// <summary>
+    /// One soak cycle (also the CI resource test's): fit a tiny pruned LSTM (lookback 8, hidden 4, 1 epoch) on
+    /// <paramref name="values"/>, save it to memory, load it and forecast every row; returns the last row's forecast.
+    /// </summary>
+    public static float Cycle(float[] values, int seed)
     {
         var ml = new MLContext(seed: seed);
-        var data = ml.Data.LoadFromEnumerable(rows);
+        var data = ml.Data.LoadFromEnumerable(values.Select(v => new Row { Value = v }).ToArray());
         using var model = ml.Forecasting.PrunedLstm(new PrunedLstmOptions
         {
             LabelColumnName = "Value", Lookback = 8, Horizon = 1, HiddenSize = 4, MaxEpochs = 1, WarmupEpochs = 0, BatchSize = 32, Seed = seed,
@@ -83,18 +88,5 @@ internal static class SoakCommand
             }
         }
         return lastValue;
-    }
-
-    private static double ResidentMegabytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        NativeRuntime.TrimNativeHeap();
-        if (!OperatingSystem.IsLinux()) return double.NaN;
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        return double.NaN;
     }
 }

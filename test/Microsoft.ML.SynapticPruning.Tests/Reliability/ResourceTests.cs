@@ -23,55 +23,27 @@ public sealed class ResourceTests
 
     public ResourceTests(ITestOutputHelper output) => _output = output;
 
-    internal static double ResidentMegabytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        NativeRuntime.TrimNativeHeap();
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        return double.NaN;
-    }
-
-    /// <summary>One cycle: fit a tiny LSTM (lookback 8, hidden 4, 1 epoch, 150 rows), save to memory, load, forecast.</summary>
-    internal static float OneCycle(SeriesRow[] rows, int seed)
-    {
-        var ml = new MLContext(seed: seed);
-        var data = ml.Data.LoadFromEnumerable(rows);
-        using var model = ml.Forecasting.PrunedLstm(new PrunedLstmOptions
-        {
-            LabelColumnName = "Value", Lookback = 8, Horizon = 1, HiddenSize = 4, MaxEpochs = 1, WarmupEpochs = 0, BatchSize = 32, Seed = seed,
-        }).Fit(data);
-        using var stream = new MemoryStream();
-        ml.Model.Save(model, data.Schema, stream);
-        stream.Position = 0;
-        using var loaded = (PrunedForecastingTransformer)ml.Model.Load(stream, out _);
-        var forecasts = ForecastingTestData.ReadVectors(loaded.Transform(data), "Forecast");
-        return forecasts[^1][0];
-    }
-
     [Fact]
     public void TwoHundredFitForecastCyclesKeepResidentMemoryFlat()
     {
-        var rows = ForecastingTestData.NoisySine(150);
+        var values = ForecastingTestData.NoisySine(150).Select(r => r.Value).ToArray();
         var clock = Stopwatch.StartNew();
         double at50 = double.NaN;
         var samples = new List<string>();
         for (int i = 1; i <= 200; i++)
         {
-            Assert.True(float.IsFinite(OneCycle(rows, i)));
+            // The same cycle as `Samples soak` (fit, save, load, forecast); that command runs 1,000 of them.
+            Assert.True(float.IsFinite(Samples.Commands.SoakCommand.Cycle(values, i)));
             if (i is 1 or 50 or 100 or 150 or 200)
             {
-                double rss = OperatingSystem.IsLinux() ? ResidentMegabytes() : double.NaN;
+                double rss = NativeRuntime.ResidentMemoryMegabytes();
                 if (i == 50) at50 = rss;
                 samples.Add($"iteration {i}: RSS {rss:F1} MB, {clock.Elapsed.TotalSeconds:F1} s");
             }
         }
         samples.ForEach(_output.WriteLine);
         if (!OperatingSystem.IsLinux()) return; // VmRSS is read from /proc; the loop above still checks that nothing fails
-        double growth = ResidentMegabytes() - at50;
+        double growth = NativeRuntime.ResidentMemoryMegabytes() - at50;
         Assert.True(growth < MaxGrowthMb, $"RSS grew {growth:F1} MB between iteration 50 and 200 (bound {MaxGrowthMb} MB): {string.Join("; ", samples)}");
     }
 }
