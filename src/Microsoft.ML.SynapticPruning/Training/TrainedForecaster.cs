@@ -158,22 +158,7 @@ public sealed class TrainedForecaster : IDisposable
     {
         CheckBatch(windows, count, destination);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one Monte-Carlo sample is needed.");
-        if (!(Spec.Dropout > 0))
-            throw new InvalidOperationException("Monte-Carlo dropout needs a model trained with dropout (Spec.Dropout > 0); this model has none. Use PredictBatch.");
-        int inSize = Lookback * InputChannels, outSize = Horizon * TargetChannels;
-        var buffer = new float[inSize];
-        using var generator = new Generator(0, torch.CPU);
-        var context = ForwardContext.MonteCarloSample(generator);
-        for (int j = 0; j < count; j++)
-        {
-            Scaler.Transform(windows.Slice(j * inSize, inSize), buffer, InputChannels);
-            generator.manual_seed(SeedMixer.Mix(baseSeed, firstRowIndex + j));
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            var x = torch.tensor(buffer, new long[] { 1, Lookback, InputChannels }).expand(samples, Lookback, InputChannels).contiguous();
-            var y = Module.Forward(x, context).mean(new long[] { 0 }, keepdim: true).contiguous();
-            ReadOutput(y, destination.Slice(j * outSize, outSize));
-        }
+        MonteCarlo(windows, count, destination, default, default, samples, -1, -1, baseSeed, firstRowIndex);
     }
 
     /// <summary>
@@ -191,11 +176,22 @@ public sealed class TrainedForecaster : IDisposable
             throw new ArgumentException($"lower and upper need {destination.Length} values each, like destination.", nameof(lower));
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "An interval from the sample spread needs at least 2 Monte-Carlo samples.");
         if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence must be in (0, 1), e.g. 0.9.");
+        int lo = Math.Clamp((int)Math.Floor((1 - confidence) / 2 * samples), 0, samples - 1);
+        int hi = Math.Clamp((int)Math.Ceiling((1 + confidence) / 2 * samples) - 1, 0, samples - 1);
+        MonteCarlo(windows, count, destination, lower, upper, samples, lo, hi, baseSeed, firstRowIndex);
+    }
+
+    /// <summary>
+    /// The MC-dropout loop shared by <see cref="PredictMonteCarlo"/> and <see cref="PredictMonteCarloInterval"/>: window j's
+    /// samples draw from a generator seeded from (baseSeed, firstRowIndex + j); the mean goes to <paramref name="destination"/>
+    /// and, when <paramref name="lo"/> ≥ 0, the nearest-rank sample quantiles <paramref name="lo"/>/<paramref name="hi"/> to the bounds.
+    /// </summary>
+    private void MonteCarlo(ReadOnlySpan<float> windows, int count, Span<float> destination, Span<float> lower, Span<float> upper,
+        int samples, int lo, int hi, long baseSeed, long firstRowIndex)
+    {
         if (!(Spec.Dropout > 0))
             throw new InvalidOperationException("Monte-Carlo dropout needs a model trained with dropout (Spec.Dropout > 0); this model has none. Use PredictBatch.");
         int inSize = Lookback * InputChannels, outSize = Horizon * TargetChannels;
-        int lo = Math.Clamp((int)Math.Floor((1 - confidence) / 2 * samples), 0, samples - 1);
-        int hi = Math.Clamp((int)Math.Ceiling((1 + confidence) / 2 * samples) - 1, 0, samples - 1);
         var buffer = new float[inSize];
         using var generator = new Generator(0, torch.CPU);
         var context = ForwardContext.MonteCarloSample(generator);
@@ -208,6 +204,7 @@ public sealed class TrainedForecaster : IDisposable
             var x = torch.tensor(buffer, new long[] { 1, Lookback, InputChannels }).expand(samples, Lookback, InputChannels).contiguous();
             var y = Module.Forward(x, context);
             ReadOutput(y.mean(new long[] { 0 }, keepdim: true).contiguous(), destination.Slice(j * outSize, outSize));
+            if (lo < 0) continue;
             var sorted = y.sort(0).Values;
             ReadOutput(sorted[lo].unsqueeze(0).contiguous(), lower.Slice(j * outSize, outSize));
             ReadOutput(sorted[hi].unsqueeze(0).contiguous(), upper.Slice(j * outSize, outSize));
