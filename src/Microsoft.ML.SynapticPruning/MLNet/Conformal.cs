@@ -15,12 +15,7 @@ internal static class Conformal
         var used = Enumerable.Range(range.Start, range.Count).Where(w => !series.WindowHasImputedTargets(w, L, H)).ToArray();
         int n = used.Length;
         var windows = new float[(long)n * L * W];
-        for (int k = 0; k < n; k++)
-            for (int c = 0; c < W; c++)
-            {
-                var ch = series.Channel(c);
-                for (int r = 0; r < L; r++) windows[((long)k * L + r) * W + c] = ch[used[k] + r];
-            }
+        series.CopyWindows(used, L, windows);
         var point = new float[(long)n * H];
         var scratch = new float[(long)n * H];
         // Rows are indexed like the transformer's: window k ends at row used[k] + L − 1.

@@ -95,6 +95,32 @@ public sealed class TimeSeriesData
         return Array.IndexOf(_imputed, true, start, horizon) >= 0;
     }
 
+    /// <summary>
+    /// Copies the model inputs of the windows that start at rows <paramref name="starts"/> (each <paramref name="lookback"/>
+    /// rows × <see cref="InputChannels"/>, targets then covariates, row-major) into <paramref name="destination"/>, the layout
+    /// <see cref="TrainedForecaster.PredictBatch"/> takes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A window leaves the series, or the destination has the wrong size.</exception>
+    public void CopyWindows(ReadOnlySpan<int> starts, int lookback, Span<float> destination)
+    {
+        int width = InputChannels, size = lookback * width;
+        if (lookback < 1) throw new ArgumentOutOfRangeException(nameof(lookback), lookback, "lookback must be at least 1.");
+        if (destination.Length != (long)starts.Length * size)
+            throw new ArgumentOutOfRangeException(nameof(destination), $"{starts.Length} windows of {lookback} × {width} need {(long)starts.Length * size} values; the destination holds {destination.Length}.");
+        for (int k = 0; k < starts.Length; k++)
+        {
+            int s = starts[k];
+            if (s < 0 || s + lookback > Length)
+                throw new ArgumentOutOfRangeException(nameof(starts), $"The window starting at row {s} with lookback {lookback} leaves the series' {Length} rows.");
+            var window = destination.Slice(k * size, size);
+            for (int c = 0; c < width; c++)
+            {
+                var channel = Channel(c).Slice(s, lookback);
+                for (int r = 0; r < lookback; r++) window[r * width + c] = channel[r];
+            }
+        }
+    }
+
     /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) as a new series.</summary>
     public TimeSeriesData Slice(int start, int length)
     {

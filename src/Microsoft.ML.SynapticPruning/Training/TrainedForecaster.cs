@@ -227,14 +227,7 @@ public sealed class TrainedForecaster : IDisposable
         var used = Enumerable.Range(firstWindow, count).Where(w => !data.WindowHasImputedTargets(w, Lookback, Horizon)).ToArray();
         int width = InputChannels, inSize = Lookback * width, outSize = Horizon * TargetChannels;
         var inputs = new float[(long)used.Length * inSize];
-        for (int k = 0; k < used.Length; k++)
-        {
-            for (int c = 0; c < width; c++)
-            {
-                var channel = data.Channel(c);
-                for (int r = 0; r < Lookback; r++) inputs[(long)k * inSize + r * width + c] = channel[used[k] + r];
-            }
-        }
+        data.CopyWindows(used, Lookback, inputs);
         var forecasts = new float[(long)used.Length * outSize];
         PredictBatch(inputs, used.Length, forecasts);
         for (int k = 0; k < used.Length; k++)

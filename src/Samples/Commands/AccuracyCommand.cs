@@ -119,12 +119,7 @@ internal static class AccuracyCommand
         for (int start = 0; start < n; start += block)
         {
             int m = Math.Min(block, n - start);
-            for (int k = 0; k < m; k++)
-                for (int c = 0; c < C; c++)
-                {
-                    var ch = test.Target(c);
-                    for (int r = 0; r < L; r++) windows[(k * L + r) * C + c] = ch[start + k + r];
-                }
+            test.CopyWindows(Enumerable.Range(start, m).ToArray(), L, windows.AsSpan(0, m * L * C));
             model.PredictBatch(windows.AsSpan(0, m * L * C), m, forecasts.AsSpan(0, m * H * C));
             for (int k = 0; k < m; k++)
                 for (int h = 0; h < H; h++)

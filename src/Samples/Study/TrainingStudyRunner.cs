@@ -151,12 +151,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
     {
         int L = model.Lookback, H = model.Horizon, W = model.InputChannels;
         var windows = new float[(long)origins.Length * L * W];
-        for (int k = 0; k < origins.Length; k++)
-            for (int c = 0; c < W; c++)
-            {
-                var ch = all.Channel(c);
-                for (int r = 0; r < L; r++) windows[((long)k * L + r) * W + c] = ch[origins[k] - L + 1 + r];
-            }
+        all.CopyWindows(origins.Select(t => t - L + 1).ToArray(), L, windows);   // origin t = the window's last row
         var result = new float[(long)origins.Length * H];
         if (trial.McSamples > 0 && trial.DropoutRate > 0)
         {
