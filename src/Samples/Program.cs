@@ -13,6 +13,7 @@ public static class Program
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --with-pruning --smoke --out FILE", AccuracyCommand.Run),
         ("sweep", SweepCommand.Help, SweepCommand.Run),
         ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
+        ("cpu-check", CpuCheckCommand.Help, CpuCheckCommand.Run),
         ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
         ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --no-speed --no-accuracy --out FILE", StructuredBenchCommand.Run),
         ("worker", "Cluster node: an Orleans silo with sweep coordinators and a trial worker. Options: --cluster localhost|REDIS --instance I --slots N", WorkerCommand.Run),

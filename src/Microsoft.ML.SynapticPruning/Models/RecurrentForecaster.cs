@@ -1,5 +1,6 @@
 using Microsoft.ML.SynapticPruning.Models.Layers;
 using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,6 +40,8 @@ public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
         if (spec.Kind is not (ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru))
             throw new ArgumentException($"The spec describes a {spec.Kind} model; RecurrentForecaster needs Kind = Rnn, Lstm or Gru.", nameof(spec));
         ForecasterFactory.Validate(spec);
+        // libtorch's LSTM inference kernel is wrong on some AVX-512 CPUs: verified (or replaced) once per process.
+        if (spec.Kind == ForecasterKind.Lstm) RecurrentKernelCheck.EnsureVerified();
         _normalization = ForecasterFactory.ResolveNormalization(spec);
         int inputSize = spec.TargetChannels + spec.CovariateChannels;
         long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSizeOf(layer - 1);

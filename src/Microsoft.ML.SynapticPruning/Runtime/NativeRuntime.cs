@@ -4,9 +4,18 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.SynapticPruning.Runtime;
 
 /// <summary>
-/// Process-wide native settings that must be in place before libtorch loads. See docs/design.md ("Threads").
+/// Process-wide native settings that must be in place before libtorch loads. See docs/design.md ("Threads") and
+/// docs/reliability.md ("Right forecasts on every CPU").
 /// </summary>
 /// <remarks>
+/// <para>
+/// libtorch 2.10's oneDNN RNN primitive for AVX-512 (<c>brgemm:avx512_core</c>, used by <c>nn.LSTM</c> under
+/// <c>no_grad</c>) returns wrong hidden states for many shapes on some AVX-512 CPUs. The initializer therefore caps oneDNN
+/// at AVX2 (<c>ONEDNN_MAX_CPU_ISA=AVX2</c>) on x64 unless the user already set <c>ONEDNN_MAX_CPU_ISA</c> or
+/// <c>DNNL_MAX_CPU_ISA</c> (<c>ONEDNN_MAX_CPU_ISA=ALL</c> turns the guard off). oneDNN reads the variable once, when it
+/// creates its first primitive, so it must be set before any LSTM runs in the process;
+/// <see cref="RecurrentKernelCheck"/> verifies the kernel actually in use.
+/// </para>
 /// libtorch uses GNU OpenMP. With the default (active) wait policy every parallel region spin-waits for worker
 /// threads; on a busy 2-core machine that makes training steps up to 300x slower. <c>OMP_WAIT_POLICY</c> must be in
 /// the <em>native</em> environment before libtorch is loaded, and .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
@@ -22,21 +31,55 @@ public static class NativeRuntime
 #pragma warning restore CA2255
     internal static void InitializeModule() => EnsureInitialized();
 
-    /// <summary>Sets <c>OMP_WAIT_POLICY=PASSIVE</c> natively unless the user already set a policy. Idempotent.</summary>
+    /// <summary>The ISA cap the library sets for oneDNN on x64 (see the remarks).</summary>
+    public const string OneDnnIsaCap = "AVX2";
+
+    /// <summary>
+    /// Sets <c>OMP_WAIT_POLICY=PASSIVE</c> and, on x64, <c>ONEDNN_MAX_CPU_ISA=AVX2</c> natively unless the user already set
+    /// them. Idempotent; runs from the library's module initializer, before any of its TorchSharp calls.
+    /// </summary>
     public static void EnsureInitialized()
     {
         if (Interlocked.Exchange(ref _initialized, 1) == 1) return;
+        bool capIsa = RuntimeInformation.ProcessArchitecture == Architecture.X64;
+        if (OperatingSystem.IsWindows())
+        {
+            // oneDNN reads its variables with GetEnvironmentVariable on Windows, which sees the process block .NET writes.
+            if (capIsa && Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is null && Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is null)
+                Environment.SetEnvironmentVariable("ONEDNN_MAX_CPU_ISA", OneDnnIsaCap);
+            return;
+        }
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         try
         {
-            if (Marshal.PtrToStringAnsi(getenv("OMP_WAIT_POLICY")) is null)
+            if (NativeGetenv("OMP_WAIT_POLICY") is null)
                 setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+            if (capIsa && NativeGetenv("ONEDNN_MAX_CPU_ISA") is null && NativeGetenv("DNNL_MAX_CPU_ISA") is null)
+                setenv("ONEDNN_MAX_CPU_ISA", OneDnnIsaCap, 1);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Non-glibc libc: nothing to do; libtorch keeps its default.
+            // Non-glibc libc: nothing to do; libtorch keeps its defaults (RecurrentKernelCheck still guards the LSTM).
         }
     }
+
+    /// <summary>
+    /// The oneDNN ISA cap in the native environment (<c>ONEDNN_MAX_CPU_ISA</c>, else the legacy <c>DNNL_MAX_CPU_ISA</c>);
+    /// null when neither is set. On x64 this is <see cref="OneDnnIsaCap"/> unless the user chose another value.
+    /// </summary>
+    public static string? NativeOneDnnMaxCpuIsa
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows())
+                return Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return null;
+            try { return NativeGetenv("ONEDNN_MAX_CPU_ISA") ?? NativeGetenv("DNNL_MAX_CPU_ISA"); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return null; }
+        }
+    }
+
+    private static string? NativeGetenv(string name) => Marshal.PtrToStringAnsi(getenv(name));
 
     /// <summary>The value of <c>OMP_WAIT_POLICY</c> in the native environment (null when unset or not on Unix).</summary>
     public static string? NativeOmpWaitPolicy
@@ -44,7 +87,7 @@ public static class NativeRuntime
         get
         {
             if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return null;
-            try { return Marshal.PtrToStringAnsi(getenv("OMP_WAIT_POLICY")); }
+            try { return NativeGetenv("OMP_WAIT_POLICY"); }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return null; }
         }
     }

@@ -136,8 +136,16 @@ public sealed class DeterminismTests : IDisposable
         })).ToList();
         engines.ForEach(w => w.Start());
         engines.ForEach(w => Assert.True(w.Join(TimeSpan.FromSeconds(60))));
-        // The engine's row after Update(rows[0..i]) is row i: it must equal the transformer's forecast at row i.
-        Assert.All(engineResults, r => Assert.True(ForecastingTestData.BitIdentical(engineExpected, r)));
+        // Every engine gives the same bits as the others (one window per call on every thread) ...
+        Assert.All(engineResults, r => Assert.True(ForecastingTestData.BitIdentical(engineResults[0], r)));
+        // ... and the engine's row after Update(rows[0..i]) is row i: the transformer's forecast at row i, which the transformer
+        // computes inside a block of rows, so the two agree up to GEMM re-association (bitwise for MC dropout, whose samples
+        // run one window at a time in both).
+        for (int i = 0; i < engineExpected.Length; i++)
+        {
+            if (regularization == Regularization.MonteCarloDropout) Assert.Equal(engineExpected[i], engineResults[0][i]);
+            else FloatTolerance.AssertClose(engineExpected[i], engineResults[0][i], scale: 10);
+        }
     }
 
     private static readonly IEqualityComparer<float[][]> ForecastComparer =
