@@ -19,6 +19,7 @@ public static class Program
         ("memory", "6: peak RSS per model on household-power (child processes)", MemoryFigure.Peaks),
         ("scale", "7: epoch time vs series length", ScaleFigure.Epochs),
         ("pytorch", "3 and 8: PyTorch twin (needs /usr/bin/python3 with torch; skips otherwise)", (r, q) => { PyTorchFigures.Peer(r, q); PyTorchFigures.Etth1(r, q); }),
+        ("guard", "9: cost of the oneDNN ISA guard on the real PrunedLstm fit and Transform (child processes, cap on vs off)", GuardFigure.Cost),
         ("etth1", "8 only: PatchTST/42 on ETTh1 vs the PyTorch twin", PyTorchFigures.Etth1),
     };
 
@@ -26,10 +27,11 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length >= 1 && args[0] == "memchild") return MemoryFigure.Child(args[1..]);
+        if (args.Length >= 1 && args[0] == "guardchild") return GuardFigure.Child(args[1..]);
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE]");
-            Console.WriteLine("  all        every figure (1–8; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch)");
+            Console.WriteLine("  all        every figure (1–9; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch)");
             foreach (var f in Figures) Console.WriteLine($"  {f.Name,-10} {f.Help}");
             return args.Length == 0 ? 1 : 0;
         }
