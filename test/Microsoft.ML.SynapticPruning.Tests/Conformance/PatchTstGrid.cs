@@ -3,8 +3,8 @@ using Microsoft.ML.SynapticPruning.Models;
 namespace Microsoft.ML.SynapticPruning.Tests.Conformance;
 
 /// <summary>
-/// PatchTST shapes: channels 1–16, batch 1/33/256, lookbacks from 1 to 96 (automatic patching of every range of
-/// decisions.md §4, including the overlapping 16/8 patches, plus explicit overlapping and patch = lookback), head widths
+/// PatchTST shapes: channels 1–16, batch 1/33/256, lookbacks from 1 to 96 (every range of the automatic patch-length
+/// rule in ForecasterFactory, including the overlapping 16/8 patches, plus explicit overlapping and patch = lookback), head widths
 /// 1–12 with 1 to 6 heads, feed-forward widths that are and are not multiples of 8, one to three encoder layers, every
 /// window normalisation. In a training pass BatchNorm needs more than one value per feature, which every shape has.
 /// </summary>
