@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -255,7 +257,8 @@ public sealed class TrainedForecaster : IDisposable
 
     private void ReadOutput(Tensor y, Span<float> destination)
     {
-        var values = MemoryMarshal.Cast<byte, float>(y.bytes);
+        using var host = HostBytes.Read(y);
+        var values = MemoryMarshal.Cast<byte, float>(host.Bytes);
         if (values.Length != destination.Length)
             throw new InvalidOperationException($"The module returned {values.Length} values; {destination.Length} (batch × Horizon × TargetChannels) were expected. Check the module's output shape (B, H, C).");
         Scaler.Inverse(values, destination, TargetChannels);
