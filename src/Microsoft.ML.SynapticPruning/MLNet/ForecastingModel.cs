@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -44,7 +45,7 @@ internal sealed class ForecastingModel : IWindowForecaster, IDisposable
         if (UsesSampleSpread)
         {
             Forecaster.PredictMonteCarloInterval(windows, count, dest, lower[..(count * Horizon)], upper[..(count * Horizon)],
-                Info.MonteCarloSamples, Info.Confidence!.Value, Info.Seed, firstRowIndex);
+                Info.MonteCarloSamples, (double)QuantileRank.Exact(Info.Confidence!.Value), Info.Seed, firstRowIndex);
             return;
         }
         if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1)
