@@ -52,7 +52,12 @@ public abstract class PrunedForecasterOptions
     /// <summary>Progress convention. Default: the last epoch reaches s_f. <c>AuthorsZeroBased</c> reproduces the authors' code (0.637 at epoch 19).</summary>
     public ProgressConvention ProgressConvention { get; set; } = ProgressConvention.LastEpochReachesFinal;
 
-    /// <summary>Also prune LayerNorm/BatchNorm gains (the authors' code does). Default false.</summary>
+    /// <summary>
+    /// Also prune the gains (<c>weight</c>) of PatchTST's BatchNorm layers, ranked by |w| together with the weight
+    /// matrices (the paper prunes weight matrices; the authors' code also prunes norm gains). PatchTST with
+    /// <see cref="PruningGranularity"/> = Weight only: the other forecasters have no normalisation layers and structured
+    /// pruning removes heads and neurons, never gains, so both combinations are rejected while pruning. Default false.
+    /// </summary>
     public bool PruneNormGains { get; set; }
 
     /// <summary>
