@@ -48,7 +48,8 @@ internal sealed class ForecastingModel : IWindowForecaster, IDisposable
                 Info.MonteCarloSamples, (double)QuantileRank.Exact(Info.Confidence!.Value), Info.Seed, firstRowIndex);
             return;
         }
-        if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1)
+        // MC dropout forecasts the mean of MonteCarloSamples stochastic passes; 1 = one stochastic pass (never deterministic).
+        if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples >= 1)
             Forecaster.PredictMonteCarlo(windows, count, dest, Info.MonteCarloSamples, Info.Seed, firstRowIndex);
         else
             Forecaster.PredictBatch(windows, count, dest);

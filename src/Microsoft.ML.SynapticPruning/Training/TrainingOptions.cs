@@ -86,7 +86,10 @@ public sealed class TrainingOptions
     /// </summary>
     public double DropoutRate { get; set; } = 0.3;
 
-    /// <summary>Monte-Carlo dropout samples per forecast at scoring. Default 30.</summary>
+    /// <summary>
+    /// Monte-Carlo dropout passes averaged per forecast at scoring (<see cref="Regularization.MonteCarloDropout"/>), at
+    /// least 1; every pass is stochastic, so 1 is one dropout sample, not the deterministic forecast. Default 30.
+    /// </summary>
     public int MonteCarloSamples { get; set; } = 30;
 
     /// <summary>Pruning settings (used when <see cref="Regularization"/> includes pruning).</summary>

@@ -79,7 +79,11 @@ public abstract class PrunedForecasterOptions
     /// <summary>Dropout probability for <see cref="Regularization.Dropout"/>, MC dropout and pruning+dropout. Default 0.3.</summary>
     public float DropoutRate { get; set; } = 0.3f;
 
-    /// <summary>Monte-Carlo samples averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>. Default 30.</summary>
+    /// <summary>
+    /// Monte-Carlo dropout passes averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>, at least 1.
+    /// Every pass is stochastic: 1 = a single dropout sample (as the authors' scripts score MC dropout), never the
+    /// deterministic forecast; the study's <c>McSamples</c> means the same. Default 30.
+    /// </summary>
     public int MonteCarloSamples { get; set; } = 30;
 
     /// <summary>Maximum training epochs. Default 20.</summary>
