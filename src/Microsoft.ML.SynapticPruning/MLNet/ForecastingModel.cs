@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -44,10 +45,11 @@ internal sealed class ForecastingModel : IWindowForecaster, IDisposable
         if (UsesSampleSpread)
         {
             Forecaster.PredictMonteCarloInterval(windows, count, dest, lower[..(count * Horizon)], upper[..(count * Horizon)],
-                Info.MonteCarloSamples, Info.Confidence!.Value, Info.Seed, firstRowIndex);
+                Info.MonteCarloSamples, (double)QuantileRank.Exact(Info.Confidence!.Value), Info.Seed, firstRowIndex);
             return;
         }
-        if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1)
+        // MC dropout forecasts the mean of MonteCarloSamples stochastic passes; 1 = one stochastic pass (never deterministic).
+        if (Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples >= 1)
             Forecaster.PredictMonteCarlo(windows, count, dest, Info.MonteCarloSamples, Info.Seed, firstRowIndex);
         else
             Forecaster.PredictBatch(windows, count, dest);

@@ -22,7 +22,7 @@ public sealed record ForecastingModelInfo
     public required string OutputColumnName { get; init; }
     /// <summary>The regularizer the model was trained with.</summary>
     public Regularization Regularization { get; init; }
-    /// <summary>MC-dropout samples averaged per forecast (MC dropout only).</summary>
+    /// <summary>MC-dropout passes averaged per forecast (MC dropout only; 1 = one stochastic pass).</summary>
     public int MonteCarloSamples { get; init; }
     /// <summary>The seed the fit used (also the base of MC-dropout seeds).</summary>
     public int Seed { get; init; }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Persistence;
+using Microsoft.ML.SynapticPruning.Runtime;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SynapticPruning.MLNet;
 
 /// <summary>
-/// Writes a <see cref="ForecastingModel"/> into a checksummed <see cref="ModelPayload"/> and back (decisions.md §5):
+/// Writes a <see cref="ForecastingModel"/> into a checksummed <see cref="ModelPayload"/> and back:
 /// <c>model.json</c> (self-description), <c>scaler.bin</c> (per-channel mean/std as raw doubles), one
 /// <c>param/&lt;name&gt;</c> sparse tensor per parameter (pruned ones store their mask: bitmap or delta-coded indices,
 /// whichever is smaller), one <c>buffer/&lt;name&gt;</c> per buffer (BatchNorm statistics) and optional <c>history.bin</c>.
@@ -122,8 +123,8 @@ internal static class ForecastingModelSerializer
 
     private static float[] ReadFloats(Tensor t)
     {
-        using var c = t.detach().contiguous();
-        var values = MemoryMarshal.Cast<byte, float>(c.bytes).ToArray();
+        using var host = HostBytes.Read(t);
+        var values = MemoryMarshal.Cast<byte, float>(host.Bytes).ToArray();
         for (int i = 0; i < values.Length; i++) values[i] += 0f; // −0 → +0 so identical models give identical bytes
         return values;
     }
@@ -134,7 +135,7 @@ internal static class ForecastingModelSerializer
     {
         if (values.Length != t.numel())
             throw new InvalidDataException($"Entry '{entry}' holds {values.Length} values; the network expects {t.numel()}.");
-        MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(t.bytes);
+        HostBytes.Write(t, MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     private static byte[] WriteScaler(ChannelScaler scaler)

@@ -227,6 +227,14 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             throw new ArgumentException(
                 "PruningGranularity.Structure is not supported for DLinear: its two linear maps have no units, heads or neurons to remove. Use PruningGranularity.Weight, or an RNN, LSTM, GRU or PatchTST forecaster.",
                 nameof(o.PruningGranularity));
+        if (o.PruneNormGains && o.Regularization.UsesPruning() && o.Kind != ForecasterKind.PatchTst)
+            throw new ArgumentException(
+                $"PruneNormGains prunes normalisation gains, and only PatchTST has normalisation layers (BatchNorm); {o.Kind} has none. Set PruneNormGains = false.",
+                nameof(o.PruneNormGains));
+        if (o.PruneNormGains && o.Regularization.UsesPruning() && o.PruningGranularity == PruningGranularity.Structure)
+            throw new ArgumentException(
+                "PruneNormGains needs PruningGranularity.Weight: structured pruning removes attention heads and feed-forward neurons, never gains. Set PruneNormGains = false or use PruningGranularity.Weight.",
+                nameof(o.PruneNormGains));
         try { BuildSpec(o); }
         catch (ArgumentException e) { throw Rename(e, SpecNames); }
         try { BuildTrainingOptions(o, 0); }

@@ -59,6 +59,10 @@ public static class ForecasterFactory
                         $"Heads ({spec.Heads}) must divide DModel ({spec.DModel}); choose a divisor of DModel as Heads or a multiple of Heads as DModel.",
                         nameof(spec));
                 Positive(spec.EncoderLayers, nameof(ForecasterSpec.EncoderLayers), "the number of encoder layers, for example 2");
+                if (!(spec.AttentionDropout >= 0 && spec.AttentionDropout < 1))
+                    throw OutOfRange(spec.AttentionDropout, nameof(ForecasterSpec.AttentionDropout), "AttentionDropout must be in [0, 1); 0 (the default, as published) disables dropout on the attention weights.");
+                if (!(spec.HeadDropout >= 0 && spec.HeadDropout < 1))
+                    throw OutOfRange(spec.HeadDropout, nameof(ForecasterSpec.HeadDropout), "HeadDropout must be in [0, 1); 0 (the default, as published) disables dropout after the head.");
                 Positive(spec.FeedForward, nameof(ForecasterSpec.FeedForward), "the feed-forward width, for example 256");
                 if (spec.PatchLength is { } patch && (patch < 1 || patch > spec.Lookback))
                     throw OutOfRange(patch, nameof(ForecasterSpec.PatchLength),
@@ -94,7 +98,7 @@ public static class ForecasterFactory
     }
 
     /// <summary>
-    /// The automatic PatchTST patch length for a lookback L (decisions.md §4): L ≤ 7 → 1, ≤ 14 → 2, ≤ 30 → 3,
+    /// The automatic PatchTST patch length for a lookback L: L ≤ 7 → 1, ≤ 14 → 2, ≤ 30 → 3,
     /// ≤ 64 → 4, otherwise 16.
     /// </summary>
     public static int ResolvePatchLength(int lookback)

@@ -20,8 +20,23 @@ public sealed record ForecasterSpec
     public int HiddenSize { get; init; } = 64;
     /// <summary>Recurrent layers (RNN/LSTM/GRU). Default 1.</summary>
     public int Layers { get; init; } = 1;
-    /// <summary>Dropout probability in [0, 1) used by the dropout layers (0 disables them).</summary>
+    /// <summary>
+    /// Dropout probability in [0, 1) used by the dropout layers (0 disables them). In PatchTST it is the encoder's dropout,
+    /// as published: after the positional embedding, after the attention output projection and on the attention and
+    /// feed-forward residual paths, and inside the feed-forward block; the attention weights and the head have their own
+    /// rates (<see cref="AttentionDropout"/>, <see cref="HeadDropout"/>).
+    /// </summary>
     public double Dropout { get; init; }
+    /// <summary>
+    /// PatchTST: dropout probability in [0, 1) on the attention weights (after the softmax), PatchTST's <c>attn_dropout</c>.
+    /// Default 0, as published. A model file written without this field reads as 0.
+    /// </summary>
+    public double AttentionDropout { get; init; }
+    /// <summary>
+    /// PatchTST: dropout probability in [0, 1) on the forecast after the flatten head's linear layer (Flatten → Linear →
+    /// Dropout), PatchTST's <c>head_dropout</c>. Default 0, as published. A model file written without this field reads as 0.
+    /// </summary>
+    public double HeadDropout { get; init; }
     /// <summary>PatchTST model width. Default 64.</summary>
     public int DModel { get; init; } = 64;
     /// <summary>PatchTST attention heads; must divide <see cref="DModel"/>. Default 4.</summary>
@@ -30,7 +45,7 @@ public sealed record ForecasterSpec
     public int EncoderLayers { get; init; } = 2;
     /// <summary>PatchTST feed-forward width. Default 256.</summary>
     public int FeedForward { get; init; } = 256;
-    /// <summary>PatchTST patch length; null = automatic from the lookback (decisions.md §4).</summary>
+    /// <summary>PatchTST patch length; null = automatic from the lookback (<see cref="ForecasterFactory.ResolvePatchLength"/>).</summary>
     public int? PatchLength { get; init; }
     /// <summary>PatchTST stride; null = automatic (equal to the patch length, or 8 when the patch is 16).</summary>
     public int? Stride { get; init; }

@@ -18,9 +18,12 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// BatchNorm uses batch statistics only in <see cref="ForwardContext.Training"/> passes (and updates its running
 /// statistics only then); <see cref="ForwardContext.Inference"/> and Monte-Carlo samples use the running statistics
 /// regardless of <c>train()</c>/<c>eval()</c>. The trainer should still call <c>train()</c> before its training steps and
-/// <c>eval()</c> afterwards, the usual TorchSharp contract. Every dropout is a <see cref="ContextDropout"/> with
-/// probability <see cref="ForecasterSpec.Dropout"/> (embedding, attention weights, attention output, feed-forward,
-/// head). Covariates are not accepted: the spec must have <see cref="ForecasterSpec.CovariateChannels"/> = 0.
+/// <c>eval()</c> afterwards, the usual TorchSharp contract. Every dropout is a <see cref="ContextDropout"/>, placed and
+/// rated as in PatchTST's supervised backbone: <see cref="ForecasterSpec.Dropout"/> after the positional embedding, after
+/// each attention output projection, on both residual paths and inside the feed-forward block;
+/// <see cref="ForecasterSpec.AttentionDropout"/> on the attention weights; <see cref="ForecasterSpec.HeadDropout"/> on the
+/// forecast after the head's linear layer (Flatten → Linear → Dropout). The last two default to 0, as published.
+/// Covariates are not accepted: the spec must have <see cref="ForecasterSpec.CovariateChannels"/> = 0.
 /// <para>Structured pruning (<see cref="IStructuredPrunable"/>): per encoder layer i, one structure per attention head
 /// (group <c>encoder.i.heads</c>: its d_head rows of the query/key/value weights and its d_head columns of the output
 /// weight) and one per feed-forward neuron (group <c>encoder.i.ffn</c>: its row of <c>feed_forward_in.weight</c> and its
@@ -38,8 +41,8 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
     private readonly Parameter pos_embedding;
     private readonly ContextDropout embedding_dropout;
     private readonly ModuleList<PatchTstEncoderLayer> encoder;
-    private readonly ContextDropout head_dropout;
     private readonly Linear head;
+    private readonly ContextDropout head_dropout;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the network described by <paramref name="spec"/> (validated with <see cref="ForecasterFactory.Validate"/>).</summary>
@@ -57,10 +60,10 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
         using (torch.no_grad()) nn.init.uniform_(pos_embedding, -0.02, 0.02);
         embedding_dropout = new ContextDropout(spec.Dropout, "embedding_dropout");
         encoder = nn.ModuleList(Enumerable.Range(0, spec.EncoderLayers)
-            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForwardOf(i), spec.Dropout, $"layer{i}", spec.HeadSlotsOf(i)))
+            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForwardOf(i), spec.Dropout, spec.AttentionDropout, $"layer{i}", spec.HeadSlotsOf(i)))
             .ToArray());
-        head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
         head = nn.Linear(spec.DModel * NumPatches, spec.Horizon);
+        head_dropout = new ContextDropout(spec.HeadDropout, "head_dropout");
         RegisterComponents();
     }
 
@@ -140,8 +143,8 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
         Tensor? scores = null;
         foreach (var layer in encoder) (tokens, scores) = layer.Forward(tokens, scores, context);
 
-        var flat = head_dropout.Forward(tokens.reshape(batch * channels, NumPatches * dModel), context);
-        var forecast = head.forward(flat).view(batch, channels, Spec.Horizon).permute(0, 2, 1); // (B, H, C)
+        var flat = tokens.reshape(batch * channels, NumPatches * dModel);
+        var forecast = head_dropout.Forward(head.forward(flat), context).view(batch, channels, Spec.Horizon).permute(0, 2, 1); // (B, H, C)
         return normalizer.Denormalize(forecast);
     }
 }

@@ -37,10 +37,10 @@ public static class PrunableParameterSelection
         {
             foreach (var (name, child) in module.named_modules())
             {
-                if (child is LayerNorm or GroupNorm or NormBase)
+                if (IsNormalization(child))
                     normGains.Add(name.Length == 0 ? "weight" : name + ".weight");
             }
-            if (module is LayerNorm or GroupNorm or NormBase) normGains.Add("weight");
+            if (IsNormalization(module)) normGains.Add("weight");
         }
 
         var seen = new HashSet<IntPtr>();
@@ -57,4 +57,8 @@ public static class PrunableParameterSelection
         }
         return result;
     }
+
+    // TorchSharp's LayerNorm, GroupNorm and BatchNorm/InstanceNorm (NormBase), and modules that declare themselves
+    // normalisation layers (e.g. PatchTST's BatchNorm).
+    private static bool IsNormalization(torch.nn.Module module) => module is LayerNorm or GroupNorm or NormBase or INormalizationLayer;
 }

@@ -30,7 +30,9 @@ public sealed class PruningOptions
     public ProgressConvention Convention { get; set; } = ProgressConvention.LastEpochReachesFinal;
 
     /// <summary>
-    /// Also prune the 1-dimensional gains (<c>weight</c>) of LayerNorm, GroupNorm and BatchNorm/InstanceNorm modules.
+    /// Also prune the 1-dimensional gains (<c>weight</c>) of LayerNorm, GroupNorm and BatchNorm/InstanceNorm modules,
+    /// and of modules marked <see cref="INormalizationLayer"/> (PatchTST's BatchNorm); they are ranked by |w| with the
+    /// weight matrices. Weight granularity only: structured pruning removes declared structures, never gains.
     /// Default false. Ignored when <see cref="Selector"/> is set.
     /// </summary>
     public bool IncludeNormGains { get; set; }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -404,10 +405,10 @@ public sealed class SynapticPruner : IDisposable
             // Usually exactly `need` scores are ≤ the threshold; with ties at the threshold take all scores below it and
             // the first tied ones in parameter order.
             var select = _scores.le(threshold);
-            if (CountTrue(select, 0, _total) != need)
+            if (CountTrue(select) != need)
             {
                 select = _scores.lt(threshold);
-                long ties = need - CountTrue(select, 0, _total);
+                long ties = need - CountTrue(select);
                 if (ties > 0)
                 {
                     var tieIndices = _scores.eq(threshold).nonzero().flatten().narrow(0, 0, ties);
@@ -417,10 +418,11 @@ public sealed class SynapticPruner : IDisposable
             _keepFlat.masked_fill_(select, false);
             _prunedFlat.logical_or_(select);
             _keepValues.masked_fill_(select, 0);
+            var counts = CountTruePerTensor(select);
             for (int i = 0; i < _tensors.Length; i++)
             {
                 var t = _tensors[i];
-                long count = CountTrue(select, _offsets[i], _sizes[i]);
+                long count = counts[i];
                 if (count == 0) continue;
                 t.PrunedCount += count;
                 _prunedTotal += count;
@@ -525,27 +527,42 @@ public sealed class SynapticPruner : IDisposable
         ZeroOptimizerState();
     }
 
-    // Number of true entries of a contiguous CPU bool tensor in [offset, offset + count), counted on the host (bool is one
-    // byte 0/1 in libtorch): one vectorised pass, no tensor allocation and no per-tensor reduction kernel.
-    private static long CountTrue(Tensor flags, long offset, long count)
+    // Flags are counted on the host (bool is one byte 0/1 in libtorch): one vectorised pass, no reduction kernel; on the CPU
+    // without a copy, on another device through one host copy (HostBytes).
+    private static long CountTrue(Tensor flags)
     {
-        var bytes = flags.bytes.Slice(checked((int)offset), checked((int)count));
-        return (long)count - bytes.Count((byte)0);
+        using var host = HostBytes.Read(flags);
+        return host.Bytes.Length - host.Bytes.Count((byte)0);
+    }
+
+    // True entries of the flat flags per prunable tensor (its slice [offset, offset + size)).
+    private long[] CountTruePerTensor(Tensor flags)
+    {
+        using var host = HostBytes.Read(flags);
+        var bytes = host.Bytes;
+        var counts = new long[_tensors.Length];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            var slice = bytes.Slice(checked((int)_offsets[i]), checked((int)_sizes[i]));
+            counts[i] = slice.Length - slice.Count((byte)0);
+        }
+        return counts;
     }
 
     private static bool[] ReadMask(PrunableTensor t)
     {
         var result = new bool[t.NumberOfElements];
-        t.Mask.bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        using var host = HostBytes.Read(t.Mask);
+        host.Bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
     }
 
     private static void WriteMask(PrunableTensor t, bool[] mask)
     {
-        // bool is one byte (0/1) in .NET and in libtorch; masks are contiguous CPU tensors created by the pruner.
-        var bytes = MemoryMarshal.AsBytes(mask.AsSpan());
-        var target = t.Mask.bytes;
-        for (int i = 0; i < bytes.Length; i++) target[i] = bytes[i] != 0 ? (byte)1 : (byte)0;
+        // bool is one byte in .NET and in libtorch; normalise to 0/1 before handing the bytes to libtorch.
+        var bytes = new byte[mask.Length];
+        for (int i = 0; i < mask.Length; i++) bytes[i] = mask[i] ? (byte)1 : (byte)0;
+        HostBytes.Write(t.Mask, bytes);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

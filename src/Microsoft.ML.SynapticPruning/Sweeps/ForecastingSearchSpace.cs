@@ -7,7 +7,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <list type="table">
 /// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear</description></item>
 /// <item><term><c>regularization</c></term><description>none, dropout, mc-dropout, pruning</description></item>
-/// <item><term><c>dropout</c></term><description>[0.05, 0.5], when regularization ∈ {dropout, mc-dropout}</description></item>
+/// <item><term><c>dropout</c></term><description>[0.05, 0.5], when regularization ∈ {dropout, mc-dropout} (PatchTST: the encoder's dropout; attention-weight and head dropout stay 0, as published)</description></item>
 /// <item><term><c>pruning_initial_sparsity</c></term><description>[0, 0.6], when regularization = pruning</description></item>
 /// <item><term><c>pruning_final_sparsity</c></term><description>[0.3, 0.95], when regularization = pruning; constraint final ≥ initial, enforced by resampling</description></item>
 /// <item><term><c>pruning_warmup_epochs</c></term><description>integer [0, 5], when regularization = pruning</description></item>

@@ -151,6 +151,8 @@ public sealed class ForecastTrainer
                 foreach (var group in adam.ParamGroups) group.LearningRate = lr;
                 module.train();
 
+                // The rate the optimizer actually holds for this epoch (what EpochReport.LearningRate reports).
+                double usedLearningRate = adam.ParamGroups.First().LearningRate;
                 double lossSum = 0;
                 using (var order = options.ShuffleTrainingWindows
                     ? torch.randperm(trainCount, generator: shuffleGenerator).DetachFromDisposeScope()
@@ -189,7 +191,7 @@ public sealed class ForecastTrainer
                     : Evaluate(module, validationSeries ?? trainSeries, validationIndices, options.BatchSize, cancellationToken);
                 epochsRun = epoch + 1;
                 var report = new EpochReport(epoch, trainLoss, validationLoss,
-                    pruner?.TargetSparsity(epoch, step) ?? 0, pruner?.GlobalSparsity ?? 0, lr, elapsedBefore + clock.Elapsed);
+                    pruner?.TargetSparsity(epoch, step) ?? 0, pruner?.GlobalSparsity ?? 0, usedLearningRate, elapsedBefore + clock.Elapsed);
                 history.Add(report);
 
                 bool stop = false;

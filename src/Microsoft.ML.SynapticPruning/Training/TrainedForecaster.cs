@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -166,7 +168,8 @@ public sealed class TrainedForecaster : IDisposable
     /// sample mean (identical to <see cref="PredictMonteCarlo"/>) and <paramref name="lower"/>/<paramref name="upper"/> the
     /// empirical (1 − confidence)/2 and (1 + confidence)/2 quantiles of the samples (nearest-rank), in original units. The
     /// spread reflects model (dropout) uncertainty only, not the noise of the series, so it usually under-covers; split-conformal
-    /// intervals are the calibrated choice.
+    /// intervals are the calibrated choice. The ranks ⌊(1 − c)/2·samples⌋ and ⌈(1 + c)/2·samples⌉ − 1 are computed exactly from
+    /// the confidence as written (0.8 is 0.8, not its binary neighbour).
     /// </summary>
     public void PredictMonteCarloInterval(ReadOnlySpan<float> windows, int count, Span<float> destination, Span<float> lower, Span<float> upper,
         int samples, double confidence, long baseSeed, long firstRowIndex)
@@ -176,8 +179,7 @@ public sealed class TrainedForecaster : IDisposable
             throw new ArgumentException($"lower and upper need {destination.Length} values each, like destination.", nameof(lower));
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "An interval from the sample spread needs at least 2 Monte-Carlo samples.");
         if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence must be in (0, 1), e.g. 0.9.");
-        int lo = Math.Clamp((int)Math.Floor((1 - confidence) / 2 * samples), 0, samples - 1);
-        int hi = Math.Clamp((int)Math.Ceiling((1 + confidence) / 2 * samples) - 1, 0, samples - 1);
+        var (lo, hi) = QuantileRank.CentralInterval(samples, confidence);
         MonteCarlo(windows, count, destination, lower, upper, samples, lo, hi, baseSeed, firstRowIndex);
     }
 
@@ -255,7 +257,8 @@ public sealed class TrainedForecaster : IDisposable
 
     private void ReadOutput(Tensor y, Span<float> destination)
     {
-        var values = MemoryMarshal.Cast<byte, float>(y.bytes);
+        using var host = HostBytes.Read(y);
+        var values = MemoryMarshal.Cast<byte, float>(host.Bytes);
         if (values.Length != destination.Length)
             throw new InvalidOperationException($"The module returned {values.Length} values; {destination.Length} (batch × Horizon × TargetChannels) were expected. Check the module's output shape (B, H, C).");
         Scaler.Inverse(values, destination, TargetChannels);

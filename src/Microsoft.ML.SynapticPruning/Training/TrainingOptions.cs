@@ -86,7 +86,10 @@ public sealed class TrainingOptions
     /// </summary>
     public double DropoutRate { get; set; } = 0.3;
 
-    /// <summary>Monte-Carlo dropout samples per forecast at scoring. Default 30.</summary>
+    /// <summary>
+    /// Monte-Carlo dropout passes averaged per forecast at scoring (<see cref="Regularization.MonteCarloDropout"/>), at
+    /// least 1; every pass is stochastic, so 1 is one dropout sample, not the deterministic forecast. Default 30.
+    /// </summary>
     public int MonteCarloSamples { get; set; } = 30;
 
     /// <summary>Pruning settings (used when <see cref="Regularization"/> includes pruning).</summary>
@@ -103,12 +106,28 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// Epochs trained at <see cref="LearningRate"/> before it is multiplied by <see cref="LearningRateGamma"/> once per
-    /// epoch (PatchTST's schedule). Default <see cref="int.MaxValue"/> = constant learning rate.
+    /// epoch: 0-based epoch e trains at <c>LearningRate · γ^max(0, e − ConstantLearningRateEpochs + 1)</c> (epoch 0 also
+    /// scaled by <see cref="FirstEpochLearningRateFactor"/>). Default <see cref="int.MaxValue"/> = constant learning rate.
     /// </summary>
+    /// <remarks>
+    /// The reference scripts set the rate <em>after</em> each epoch with <c>adjust_learning_rate(optimizer, epoch + 1)</c>,
+    /// so their constants count one epoch later than they read. PatchTST's <c>type3</c> (rate constant while
+    /// <c>epoch &lt; 3</c>, then ×0.9) is <c>ConstantLearningRateEpochs = 4</c>, <c>LearningRateGamma = 0.9</c>, and its
+    /// script also trains epoch 0 at LearningRate/25 with Adam β₁ = 0.95 (constructing its OneCycleLR scheduler sets both):
+    /// <c>FirstEpochLearningRateFactor = 0.04</c>, <see cref="Beta1"/> = 0.95. LTSF-Linear's <c>type1</c> (DLinear: ×0.5 per
+    /// epoch from <c>epoch − 1</c>) is <c>ConstantLearningRateEpochs = 2</c>, <c>LearningRateGamma = 0.5</c>. Rates per 0-based
+    /// epoch 0…5, in units of LearningRate: PatchTST 0.04, 1, 1, 1, 0.9, 0.81; DLinear 1, 1, 0.5, 0.25, 0.125, 0.0625.
+    /// </remarks>
     public int ConstantLearningRateEpochs { get; set; } = int.MaxValue;
 
     /// <summary>Per-epoch learning-rate factor after <see cref="ConstantLearningRateEpochs"/>. In (0, 1]. Default 0.9.</summary>
     public double LearningRateGamma { get; set; } = 0.9;
+
+    /// <summary>
+    /// Factor on the learning rate of the first epoch (0-based epoch 0) only, in (0, 1]. Default 1. PatchTST's reference
+    /// training trains its first epoch at LearningRate/25 (0.04; see <see cref="ConstantLearningRateEpochs"/>).
+    /// </summary>
+    public double FirstEpochLearningRateFactor { get; set; } = 1;
 
     /// <summary>Clip the global gradient norm to this value (after pruned gradients are zeroed). Null = off (default).</summary>
     public double? GradientClipNorm { get; set; }
@@ -119,11 +138,17 @@ public sealed class TrainingOptions
     /// </summary>
     public ChannelScaler? Scaler { get; set; }
 
-    /// <summary>The learning rate of 0-based <paramref name="epoch"/>.</summary>
+    /// <summary>
+    /// The learning rate of 0-based <paramref name="epoch"/>: <see cref="LearningRate"/> ·
+    /// <see cref="LearningRateGamma"/>^max(0, epoch − <see cref="ConstantLearningRateEpochs"/> + 1), times
+    /// <see cref="FirstEpochLearningRateFactor"/> in epoch 0.
+    /// </summary>
     public double LearningRateAt(int epoch)
     {
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "The epoch is 0-based and must be 0 or more.");
         long decays = (long)epoch - ConstantLearningRateEpochs + 1;
-        return decays <= 0 ? LearningRate : LearningRate * Math.Pow(LearningRateGamma, decays);
+        double rate = decays <= 0 ? LearningRate : LearningRate * Math.Pow(LearningRateGamma, decays);
+        return epoch == 0 ? rate * FirstEpochLearningRateFactor : rate;
     }
 
     /// <summary>Checks every option.</summary>
@@ -154,6 +179,8 @@ public sealed class TrainingOptions
         if (MonteCarloSamples < 1) throw Range(nameof(MonteCarloSamples), MonteCarloSamples, "must be at least 1");
         if (ConstantLearningRateEpochs < 0) throw Range(nameof(ConstantLearningRateEpochs), ConstantLearningRateEpochs, "must be 0 or more");
         if (!(LearningRateGamma > 0 && LearningRateGamma <= 1)) throw Range(nameof(LearningRateGamma), LearningRateGamma, "must be in (0, 1]");
+        if (!(FirstEpochLearningRateFactor > 0 && FirstEpochLearningRateFactor <= 1))
+            throw Range(nameof(FirstEpochLearningRateFactor), FirstEpochLearningRateFactor, "must be in (0, 1], e.g. 0.04 for PatchTST's first epoch at LearningRate/25 (1 = no change)");
         if (GradientClipNorm is { } clip && (!(clip > 0) || !double.IsFinite(clip))) throw Range(nameof(GradientClipNorm), clip, "must be positive and finite (or null to disable clipping)");
         if (Regularization.UsesDropout() && DropoutRate == 0)
             throw Range(nameof(DropoutRate), DropoutRate, $"must be > 0 when Regularization is {Regularization}");

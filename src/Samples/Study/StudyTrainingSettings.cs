@@ -24,7 +24,8 @@ public sealed record StudyTrainingSettings
     /// <summary>Dropout rate of the dropout and MC-dropout arms (and of PatchTST's pruning arm in the paper protocol). 0.3.</summary>
     public double DropoutRate { get; init; } = 0.3;
 
-    /// <summary>Number of MC-dropout samples averaged at scoring. Paper: 1; rigorous: 30.</summary>
+    /// <summary>Number of MC-dropout passes averaged at scoring, each stochastic (1 = one dropout sample, as the authors'
+    /// scripts; the library's <c>MonteCarloSamples</c> means the same). Paper: 1; rigorous: 30.</summary>
     public int McSamples { get; init; } = 1;
 
     /// <summary>Initial target sparsity s_i. 0.3.</summary>

@@ -147,7 +147,12 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
         };
     }
 
-    private static float[] Predict(TrainedForecaster model, TimeSeriesData all, int[] origins, StudyTrial trial)
+    /// <summary>
+    /// Forecasts of the windows ending at <paramref name="origins"/>: the mean of <see cref="StudyTrial.McSamples"/>
+    /// stochastic MC-dropout passes (1 = one pass) seeded from (trial seed, origin) for the MC-dropout arm, deterministic
+    /// otherwise. Same seeds and meaning as the ML.NET layer's forecast of the row <c>origin</c>.
+    /// </summary>
+    internal static float[] Predict(TrainedForecaster model, TimeSeriesData all, int[] origins, StudyTrial trial)
     {
         int L = model.Lookback, H = model.Horizon, W = model.InputChannels;
         var windows = new float[(long)origins.Length * L * W];
@@ -155,7 +160,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
         var result = new float[(long)origins.Length * H];
         if (trial.McSamples > 0 && trial.DropoutRate > 0)
         {
-            // One generator per window seeded from (trial seed, origin): independent of batching (decisions.md §2).
+            // One generator per window seeded from (trial seed, origin): independent of batching.
             for (int k = 0; k < origins.Length; k++)
                 model.PredictMonteCarlo(windows.AsSpan(k * L * W, L * W), 1, result.AsSpan(k * H, H), trial.McSamples, trial.Seed, origins[k]);
         }

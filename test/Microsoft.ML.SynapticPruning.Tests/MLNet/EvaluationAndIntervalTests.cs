@@ -1,5 +1,7 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests.MLNet;
@@ -47,7 +49,7 @@ public sealed class EvaluationAndIntervalTests
     [Fact]
     public void ConformalIntervalsCoverTheRequestedLevelPerStep()
     {
-        // decisions.md §8: sine + Gaussian noise, ≥ 1000 calibration and ≥ 2000 test windows, every step within ±3 points of 0.9.
+        // Sine + Gaussian noise, ≥ 1000 calibration and ≥ 2000 test windows, every step within ±3 points of 0.9.
         var ml = new MLContext(seed: 5);
         var rows = ForecastingTestData.NoisySine(9000, seed: 11, noise: 0.3);
         var all = ml.Data.LoadFromEnumerable(rows);
@@ -73,5 +75,63 @@ public sealed class EvaluationAndIntervalTests
         Assert.True(n >= 2000);
         foreach (var c in new[] { covered0, covered1, covered2 })
             Assert.InRange((double)c / n, 0.87, 0.93);
+    }
+
+    // ⌈(n + 1)·confidence⌉ at n = 99 windows. 0.8 and 0.99 as floats are slightly above 0.8 and 0.99, so a float product
+    // gave 81 and 100 (an infinite interval); the exact rank is 80 and 99. 0.905 is a case where (n + 1)·c is not whole.
+    [Theory]
+    [InlineData(0.8f, 80)]
+    [InlineData(0.9f, 90)]
+    [InlineData(0.95f, 95)]
+    [InlineData(0.99f, 99)]
+    [InlineData(0.905f, 91)]
+    public void ConformalRankAtNinetyNineWindowsIsExact(float confidence, long rank)
+        => Assert.Equal(rank, QuantileRank.Conformal(99, confidence));
+
+    [Theory]
+    [InlineData(0.8f, 80f)]
+    [InlineData(0.9f, 90f)]
+    [InlineData(0.95f, 95f)]
+    [InlineData(0.99f, 99f)]
+    [InlineData(0.905f, 91f)]
+    public void ConformalHalfWidthIsTheExactOrderStatisticOfNinetyNineResiduals(float confidence, float halfWidth)
+    {
+        // 100 rows y_t = t, L = H = 1 and a model that always forecasts 0: the 99 windows have residuals 1, 2, …, 99, so
+        // the k-th smallest residual is k.
+        var series = new TimeSeriesData(new[] { Enumerable.Range(0, 100).Select(t => (float)t).ToArray() });
+        var (widths, n) = Conformal.HalfWidths(new ZeroForecaster(), series, new WindowRange(0, 99), confidence);
+        Assert.Equal(99, n);
+        Assert.Equal(new[] { halfWidth }, widths);
+    }
+
+    [Fact]
+    public void ConformalRankBeyondTheCalibrationSetGivesAnInfiniteHalfWidth()
+    {
+        var series = new TimeSeriesData(new[] { Enumerable.Range(0, 100).Select(t => (float)t).ToArray() });
+        Assert.Equal(100, QuantileRank.Conformal(99, 0.991f));
+        var (widths, _) = Conformal.HalfWidths(new ZeroForecaster(), series, new WindowRange(0, 99), 0.991f);
+        Assert.Equal(new[] { float.PositiveInfinity }, widths);
+    }
+
+    [Fact]
+    public void MonteCarloSpreadRanksAreExact()
+    {
+        // 20 samples at 0.8: the 10 % and 90 % nearest ranks are positions ⌊0.1·20⌋ = 2 and ⌈0.9·20⌉ − 1 = 17.
+        Assert.Equal((2, 17), QuantileRank.CentralInterval(20, 0.8));
+        // The ML.NET layer stores Confidence as a float and widens it through its written decimal, not its binary value.
+        Assert.Equal((2, 17), QuantileRank.CentralInterval(20, (double)QuantileRank.Exact(0.8f)));
+        Assert.Equal(0.8m, QuantileRank.Exact(0.8f));
+        Assert.Equal((1, 28), QuantileRank.CentralInterval(30, 0.9));   // 1.5 → 1 and 28.5 → 29 − 1
+    }
+
+    private sealed class ZeroForecaster : IWindowForecaster
+    {
+        public int Lookback => 1;
+        public int Horizon => 1;
+        public int InputWidth => 1;
+        public bool HasIntervals => false;
+
+        public void Forecast(ReadOnlySpan<float> windows, int count, long firstRowIndex, Span<float> point, Span<float> lower, Span<float> upper)
+            => point[..count].Clear();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Training;
+using Samples.Study;
 using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests.MLNet;
@@ -256,6 +257,72 @@ public sealed class PrunedForecasterTests : IDisposable
         var b = ForecastingTestData.ReadVectors(model.Transform(data), "Forecast");
         Assert.True(ForecastingTestData.BitIdentical(a, b));
         Assert.Equal(Regularization.MonteCarloDropout, model.Info.Regularization);
+    }
+
+    [Fact]
+    public void OneMonteCarloSampleIsOneStochasticPassInTheMlNetLayerAndInTheStudy()
+    {
+        const int lookback = 12, horizon = 2, seed = 4;
+        var ml = new MLContext(seed: 1);
+        var rows = ForecastingTestData.NoisySine(300);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var o = new PrunedLstmOptions
+        {
+            LabelColumnName = "Value", Lookback = lookback, Horizon = horizon, MaxEpochs = 2, HiddenSize = 8, Seed = seed,
+            Regularization = Regularization.MonteCarloDropout, MonteCarloSamples = 1, Confidence = null,
+        };
+        using var model = ml.Forecasting.PrunedLstm(o).Fit(data);
+        var mlnet = ForecastingTestData.ReadVectors(model.Transform(data), "Forecast");
+
+        // The study scores its MC-dropout arm with the paper protocol's one sample through the same trained network.
+        var settings = StudyTrainingSettings.For(StudyProtocol.Paper);
+        Assert.Equal(1, settings.McSamples);
+        var trial = new StudyTrial("t", StudyProtocol.Paper, "sine", "full", "lstm", StudyMethods.McDropout, lookback, horizon, seed, 2, false, settings);
+        var series = new TimeSeriesData(new[] { rows.Select(r => r.Value).ToArray() });
+        var origins = Enumerable.Range(lookback - 1, rows.Length - lookback + 1).ToArray();
+        var study = TrainingStudyRunner.Predict(model.Model.Forecaster, series, origins, trial);
+
+        var windows = new float[origins.Length * lookback];
+        series.CopyWindows(origins.Select(t => t - lookback + 1).ToArray(), lookback, windows);
+        var deterministic = new float[origins.Length * horizon];
+        model.Model.Forecaster.PredictBatch(windows, origins.Length, deterministic);
+        int stochastic = 0;
+        for (int k = 0; k < origins.Length; k++)
+        {
+            for (int h = 0; h < horizon; h++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(mlnet[origins[k]][h]), BitConverter.SingleToInt32Bits(study[k * horizon + h]));
+                if (study[k * horizon + h] != deterministic[k * horizon + h]) stochastic++;
+            }
+        }
+        Assert.True(stochastic > origins.Length, $"one MC sample must be a dropout pass, not the deterministic forecast ({stochastic} of {origins.Length * horizon} differ)");
+    }
+
+    [Fact]
+    public void PatchTstPruneNormGainsPrunesTheBatchNormGainsToo()
+    {
+        var ml = new MLContext(seed: 2);
+        var data = ml.Data.LoadFromEnumerable(ForecastingTestData.NoisySine(300));
+        var o = new PrunedPatchTstOptions
+        {
+            LabelColumnName = "Value", Lookback = 16, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, ModelDimension = 8, NumberOfHeads = 2,
+            NumberOfLayers = 1, FeedForwardSize = 16, PruneNormGains = true, Confidence = null,
+        };
+        using var model = ml.Forecasting.PrunedPatchTst(o).Fit(data);
+        var gains = model.LayerSparsity.Where(t => t.Name.EndsWith("_norm.weight", StringComparison.Ordinal)).Select(t => t.Name).ToArray();
+        Assert.Equal(new[] { "encoder.0.attention_norm.weight", "encoder.0.feed_forward_norm.weight" }, gains);
+        Assert.True(model.GlobalSparsity >= 0.3 - 1e-9);
+    }
+
+    [Fact]
+    public void PatchTstAttentionAndHeadDropoutOptionsReachTheArchitecture()
+    {
+        var o = new PrunedPatchTstOptions { AttentionDropout = 0.125f, HeadDropout = 0.25f, Regularization = Regularization.Dropout, DropoutRate = 0.3f };
+        var spec = PrunedForecastingEstimator.BuildSpec(o);
+        Assert.Equal((0.125, 0.25), (spec.AttentionDropout, spec.HeadDropout));
+        Assert.Equal(0.3f, (float)spec.Dropout);
+        var defaults = PrunedForecastingEstimator.BuildSpec(new PrunedPatchTstOptions());
+        Assert.Equal((0.0, 0.0), (defaults.AttentionDropout, defaults.HeadDropout));
     }
 
     [Fact]

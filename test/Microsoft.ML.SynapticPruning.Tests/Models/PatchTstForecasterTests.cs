@@ -1,4 +1,6 @@
+using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Models.Layers;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -130,6 +132,100 @@ public class PatchTstForecasterTests
         var posEmbedding = module.named_parameters().Single(p => p.name == "pos_embedding").parameter;
         Assert.True(posEmbedding.abs().max().item<float>() <= 0.02f);
         Assert.True(posEmbedding.abs().max().item<float>() > 0f);
+    }
+
+    private static Dictionary<string, double> DropoutRates(nn.Module module)
+        => module.named_modules().Where(m => m.module is ContextDropout).ToDictionary(m => m.name, m => ((ContextDropout)m.module).P);
+
+    [Fact]
+    public void AttentionAndHeadDropoutAreZeroByDefaultAndTheEncoderDropoutIsEverywhereElse()
+    {
+        Assert.Equal(0, new ForecasterSpec().AttentionDropout);
+        Assert.Equal(0, new ForecasterSpec().HeadDropout);
+        Assert.Equal(0f, new PrunedPatchTstOptions().AttentionDropout);
+        Assert.Equal(0f, new PrunedPatchTstOptions().HeadDropout);
+
+        using var module = Create(dropout: 0.3);
+        var rates = DropoutRates(module);
+        Assert.Equal(0, rates["head_dropout"]);
+        Assert.Equal(0.3, rates["embedding_dropout"]);
+        for (int i = 0; i < 2; i++)
+        {
+            string layer = $"encoder.{i}";
+            Assert.Equal(0, rates[layer + ".self_attention.attention_dropout"]);
+            // As published: the attention output passes the projection's dropout and then the residual dropout.
+            Assert.Equal(0.3, rates[layer + ".self_attention.output_dropout"]);
+            Assert.Equal(0.3, rates[layer + ".attention_output_dropout"]);
+            Assert.Equal(0.3, rates[layer + ".feed_forward_dropout"]);
+            Assert.Equal(0.3, rates[layer + ".feed_forward_output_dropout"]);
+        }
+        Assert.Equal(2 + 2 * 5, rates.Count);
+    }
+
+    [Fact]
+    public void AttentionAndHeadDropoutRatesComeFromTheirOwnSpecFields()
+    {
+        torch.manual_seed(7);
+        using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: 4) with
+        {
+            Dropout = 0.3, AttentionDropout = 0.1, HeadDropout = 0.2,
+        });
+        var rates = DropoutRates(module);
+        Assert.Equal(0.2, rates["head_dropout"]);
+        Assert.Equal(0.1, rates["encoder.0.self_attention.attention_dropout"]);
+        Assert.Equal(0.1, rates["encoder.1.self_attention.attention_dropout"]);
+        Assert.Equal(0.3, rates["encoder.1.self_attention.output_dropout"]);
+    }
+
+    [Fact]
+    public void HeadDropoutActsAfterTheHeadLinearLayer()
+    {
+        // Everything else deterministic and no RevIN: an MC sample must equal the deterministic forecast with some entries
+        // zeroed and the rest scaled by 1/(1 − p) = 2, i.e. dropout on the head's output (Flatten → Linear → Dropout).
+        // Dropout before the linear layer would mix every output with dropped inputs instead.
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(7);
+        using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: 4) with
+        {
+            Normalization = InstanceNormalization.None, HeadDropout = 0.5,
+        });
+        module.eval();
+        var x = ModelTestData.RandomInput(6, 32, 4, seed: 16);
+        using var noGrad = torch.no_grad();
+        var deterministic = module.Forward(x, ForwardContext.Inference).contiguous().data<float>().ToArray();
+        var sample = module.Forward(x, ForwardContext.MonteCarloSample(new Generator(3))).contiguous().data<float>().ToArray();
+        int zeros = 0, kept = 0;
+        for (int i = 0; i < sample.Length; i++)
+        {
+            if (sample[i] == 0f) { zeros++; continue; }
+            Assert.True(Math.Abs(sample[i] - 2 * deterministic[i]) <= 1e-6 * Math.Abs(deterministic[i]), $"output {i}: {sample[i]} is neither 0 nor 2 × {deterministic[i]}");
+            kept++;
+        }
+        Assert.True(zeros > 0 && kept > 0, $"{zeros} dropped and {kept} kept outputs of {sample.Length}");
+    }
+
+    [Fact]
+    public void AttentionDropoutAloneMakesMonteCarloSamplesDiffer()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(7);
+        using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: 4) with { AttentionDropout = 0.5 });
+        module.eval();
+        var x = ModelTestData.RandomInput(3, 32, 4, seed: 17);
+        using var noGrad = torch.no_grad();
+        var deterministic = module.Forward(x, ForwardContext.Inference);
+        Assert.True(module.forward(x).Identical(deterministic));
+        Assert.False(module.Forward(x, ForwardContext.MonteCarloSample(new Generator(3))).allclose(deterministic), "attention-weight dropout must act in an MC sample");
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.0)]
+    [InlineData(0.0, -0.1)]
+    public void AttentionAndHeadDropoutOutsideZeroToOneAreRejectedByName(double attention, double head)
+    {
+        var spec = ModelTestData.Small(ForecasterKind.PatchTst) with { AttentionDropout = attention, HeadDropout = head };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ForecasterFactory.Validate(spec));
+        Assert.Equal(attention != 0 ? nameof(ForecasterSpec.AttentionDropout) : nameof(ForecasterSpec.HeadDropout), e.ParamName);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class ResidualMultiHeadAttentionTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
-        using var attention = new ResidualMultiHeadAttention(DModel, Heads, dropout: 0);
+        using var attention = new ResidualMultiHeadAttention(DModel, Heads, attentionDropout: 0, projectionDropout: 0);
         var x = ModelTestData.RandomInput(3, Tokens, DModel, seed: 41);
         var (output, scores) = attention.Forward(x, null, ForwardContext.Inference);
 
@@ -48,7 +48,7 @@ public class ResidualMultiHeadAttentionTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(2);
-        using var attention = new ResidualMultiHeadAttention(DModel, Heads, dropout: 0);
+        using var attention = new ResidualMultiHeadAttention(DModel, Heads, attentionDropout: 0, projectionDropout: 0);
         var x = ModelTestData.RandomInput(2, Tokens, DModel, seed: 42);
         var (_, ownScores) = attention.Forward(x, null, ForwardContext.Inference);
 

@@ -1,4 +1,6 @@
+using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
+using Microsoft.ML.SynapticPruning.Tests.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
@@ -46,6 +48,32 @@ public class SynapticPrunerTests
         Assert.DoesNotContain("norm.bias", names);
         Assert.DoesNotContain("pos_embed", names);
         Assert.Equal(3, names.Length);
+    }
+
+    [Fact]
+    public void IncludeNormGainsMakesPatchTstBatchNormGainsPrunableAndPrunesThem()
+    {
+        torch.manual_seed(1);
+        using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst));
+        string[] gains = { "encoder.0.attention_norm.weight", "encoder.0.feed_forward_norm.weight", "encoder.1.attention_norm.weight", "encoder.1.feed_forward_norm.weight" };
+        using (var without = new SynapticPruner(module, Constant(0.5), new PruningOptions()))
+            Assert.DoesNotContain(without.Tensors, t => t.Name.Contains("_norm.", StringComparison.Ordinal));
+
+        using var pruner = new SynapticPruner(module, Constant(0.5), new PruningOptions { IncludeNormGains = true });
+        Assert.Equal(gains, pruner.Tensors.Select(t => t.Name).Where(n => n.Contains("_norm.", StringComparison.Ordinal)).ToArray());
+        // Make the gains the smallest weights of the model: a small global target then prunes exactly them.
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (torch.no_grad())
+            foreach (var name in gains) parameters[name].copy_(torch.linspace(1e-12, 2e-12, parameters[name].shape[0]));
+        long gainCount = gains.Sum(n => parameters[n].numel());
+        pruner.PruneTo((double)gainCount / pruner.TotalPrunable);
+        Assert.Equal(gainCount, pruner.PrunedCount);
+        foreach (var name in gains)
+        {
+            Assert.All(Values(parameters[name]), v => Assert.Equal(0f, v));
+            Assert.All(pruner.ExportMasks()[name], kept => Assert.False(kept));
+        }
+        Assert.DoesNotContain(pruner.Tensors, t => t.Name.EndsWith("_norm.bias", StringComparison.Ordinal));
     }
 
     [Fact]

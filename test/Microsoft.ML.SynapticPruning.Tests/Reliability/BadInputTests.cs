@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Tests.Data;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
@@ -269,6 +270,37 @@ public sealed class BadInputTests
         Assert.Equal("FeedForwardSize", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { FeedForwardSize = 0 })).ParamName);
         Assert.Equal("NumberOfLayers", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { NumberOfLayers = 0 })).ParamName);
         Assert.Equal("MovingAverageKernel", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions { MovingAverageKernel = 4 })).ParamName);
+    }
+
+    [Fact]
+    public void AttentionAndHeadDropoutOutsideZeroToOneAreRejectedNamingTheOptions()
+    {
+        var ml = new MLContext();
+        var attention = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { AttentionDropout = 1f }));
+        Assert.Equal("AttentionDropout", attention.ParamName);
+        Assert.Contains("AttentionDropout must be in [0, 1)", attention.Message);
+        var head = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { HeadDropout = -0.5f }));
+        Assert.Equal("HeadDropout", head.ParamName);
+        Assert.Contains("HeadDropout must be in [0, 1)", head.Message);
+    }
+
+    [Fact]
+    public void PruneNormGainsIsRejectedWhereThereIsNoGainToPrune()
+    {
+        var ml = new MLContext();
+        var lstm = Assert.Throws<ArgumentException>(() => ml.Forecasting.PrunedLstm(new PrunedLstmOptions { PruneNormGains = true }));
+        Assert.Equal("PruneNormGains", lstm.ParamName);
+        Assert.Contains("Lstm has none", lstm.Message);
+        var structured = Assert.Throws<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions
+        {
+            PruneNormGains = true, PruningGranularity = PruningGranularity.Structure,
+        }));
+        Assert.Equal("PruneNormGains", structured.ParamName);
+        Assert.Contains("PruningGranularity.Weight", structured.Message);
+        // Accepted where it acts: PatchTST with weight pruning, and mapped to the pruner's option.
+        var patchTst = new PrunedPatchTstOptions { PruneNormGains = true };
+        ml.Forecasting.PrunedPatchTst(patchTst);
+        Assert.True(PrunedForecastingEstimator.BuildTrainingOptions(patchTst, 0).Pruning.IncludeNormGains);
     }
 
     [Fact]

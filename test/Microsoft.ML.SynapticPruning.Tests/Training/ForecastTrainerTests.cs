@@ -215,6 +215,58 @@ public class ForecastTrainerTests
         Assert.Equal(train.Target(0).ToArray().Average(v => (double)v), model.Scaler.Mean[0], 6);
     }
 
+    public static IEnumerable<object[]> ReferenceSchedules() => TrainingOptionsTests.ReferenceSchedules();
+
+    [Theory]
+    [MemberData(nameof(ReferenceSchedules))]
+    public void OptimizerLearningRateOfEachEpochFollowsTheReferenceTable(string reference, int constantEpochs, double gamma, double firstEpochFactor, double[] table)
+    {
+        // The rate is read back from the optimizer during the fit (EpochReport.LearningRate), one report per epoch 0…5.
+        var reports = new List<EpochReport>();
+        var options = new TrainingOptions
+        {
+            MaxEpochs = table.Length, BatchSize = 64, LearningRate = 1e-3, Patience = 100, Regularization = Regularization.None,
+            ConstantLearningRateEpochs = constantEpochs, LearningRateGamma = gamma, FirstEpochLearningRateFactor = firstEpochFactor,
+        };
+        using var model = Trainer.Fit(() => new TestMlpForecaster(Spec(8, 1)), TimeSeriesData.Univariate(NoisySine(200)), null, options,
+            new SyncProgress(reports.Add));
+        Assert.Equal(table.Length, reports.Count);
+        for (int e = 0; e < table.Length; e++)
+        {
+            Assert.Equal(e, reports[e].Epoch);
+            Assert.True(Math.Abs(reports[e].LearningRate - 1e-3 * table[e]) <= 1e-17, $"{reference}, epoch {e}: optimizer rate {reports[e].LearningRate}, expected {1e-3 * table[e]}");
+        }
+    }
+
+    [Fact]
+    public void FirstEpochStepUsesTheScaledLearningRate()
+    {
+        // One Adam step in epoch 0 (the batch holds every training window): Adam's first update of a weight is
+        // lr·g/(|g| + 1e-8) ≈ ±lr, so the largest weight change measures the rate the optimizer really used.
+        const double rate = 1e-2, factor = 0.04;
+        ForecastingModule? module = null;
+        float[]? initial = null;
+        float[]? afterFirstEpoch = null;
+        var options = new TrainingOptions
+        {
+            MaxEpochs = 2, BatchSize = 1000, LearningRate = rate, FirstEpochLearningRateFactor = factor, Patience = 100,
+            Regularization = Regularization.None, ShuffleTrainingWindows = false,
+        };
+        using var model = Trainer.Fit(() =>
+        {
+            module = new TestMlpForecaster(Spec(8, 1));
+            initial = ParameterValues(module);
+            return module;
+        }, TimeSeriesData.Univariate(NoisySine(200)), null, options, new SyncProgress(r =>
+        {
+            if (r.Epoch == 0) afterFirstEpoch = ParameterValues(module!);
+        }));
+        double largest = initial!.Zip(afterFirstEpoch!, (a, b) => Math.Abs((double)b - a)).Max();
+        Assert.InRange(largest, 0.99 * rate * factor, 1.001 * rate * factor);
+        Assert.Equal(rate * factor, model.History[0].LearningRate, 15);
+        Assert.Equal(rate, model.History[1].LearningRate, 15);
+    }
+
     [Fact]
     public void ScalerIsFittedOnTheTrainingPartOnly()
     {

@@ -52,7 +52,12 @@ public abstract class PrunedForecasterOptions
     /// <summary>Progress convention. Default: the last epoch reaches s_f. <c>AuthorsZeroBased</c> reproduces the authors' code (0.637 at epoch 19).</summary>
     public ProgressConvention ProgressConvention { get; set; } = ProgressConvention.LastEpochReachesFinal;
 
-    /// <summary>Also prune LayerNorm/BatchNorm gains (the authors' code does). Default false.</summary>
+    /// <summary>
+    /// Also prune the gains (<c>weight</c>) of PatchTST's BatchNorm layers, ranked by |w| together with the weight
+    /// matrices (the paper prunes weight matrices; the authors' code also prunes norm gains). PatchTST with
+    /// <see cref="PruningGranularity"/> = Weight only: the other forecasters have no normalisation layers and structured
+    /// pruning removes heads and neurons, never gains, so both combinations are rejected while pruning. Default false.
+    /// </summary>
     public bool PruneNormGains { get; set; }
 
     /// <summary>
@@ -74,7 +79,11 @@ public abstract class PrunedForecasterOptions
     /// <summary>Dropout probability for <see cref="Regularization.Dropout"/>, MC dropout and pruning+dropout. Default 0.3.</summary>
     public float DropoutRate { get; set; } = 0.3f;
 
-    /// <summary>Monte-Carlo samples averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>. Default 30.</summary>
+    /// <summary>
+    /// Monte-Carlo dropout passes averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>, at least 1.
+    /// Every pass is stochastic: 1 = a single dropout sample (as the authors' scripts score MC dropout), never the
+    /// deterministic forecast; the study's <c>McSamples</c> means the same. Default 30.
+    /// </summary>
     public int MonteCarloSamples { get; set; } = 30;
 
     /// <summary>Maximum training epochs. Default 20.</summary>

@@ -34,7 +34,9 @@ public sealed class PrunedRnnOptions : PrunedRecurrentOptions
 
 /// <summary>
 /// Options of <c>PrunedPatchTst</c>. Defaults are the paper's small configuration (d_model 64, 4 heads, 2 layers,
-/// FF 256, automatic patch length); PatchTST is channel-independent and accepts no covariates.
+/// FF 256, automatic patch length) with PatchTST's published dropout layout (<see cref="PrunedForecasterOptions.DropoutRate"/>
+/// in the encoder, <see cref="AttentionDropout"/> and <see cref="HeadDropout"/> 0); PatchTST is channel-independent and
+/// accepts no covariates.
 /// </summary>
 public sealed class PrunedPatchTstOptions : PrunedForecasterOptions
 {
@@ -56,12 +58,27 @@ public sealed class PrunedPatchTstOptions : PrunedForecasterOptions
     /// <summary>Patch stride; null = automatic.</summary>
     public int? Stride { get; set; }
 
+    /// <summary>
+    /// Dropout probability on the attention weights (PatchTST's <c>attn_dropout</c>), in [0, 1). Default 0, as published.
+    /// Applied in training (and in Monte-Carlo samples) whenever it is above 0, whatever the <see cref="PrunedForecasterOptions.Regularization"/>;
+    /// <see cref="PrunedForecasterOptions.DropoutRate"/> is the encoder's dropout (embedding, attention output, residual paths,
+    /// feed-forward block).
+    /// </summary>
+    public float AttentionDropout { get; set; }
+
+    /// <summary>
+    /// Dropout probability on the forecast after the flatten head's linear layer (PatchTST's <c>head_dropout</c>: Flatten →
+    /// Linear → Dropout), in [0, 1). Default 0, as published. Applied in training (and in Monte-Carlo samples) whenever it is
+    /// above 0, whatever the <see cref="PrunedForecasterOptions.Regularization"/>.
+    /// </summary>
+    public float HeadDropout { get; set; }
+
     internal override ForecasterKind Kind => ForecasterKind.PatchTst;
 
     internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with
     {
         DModel = ModelDimension, Heads = NumberOfHeads, EncoderLayers = NumberOfLayers, FeedForward = FeedForwardSize,
-        PatchLength = PatchLength, Stride = Stride,
+        PatchLength = PatchLength, Stride = Stride, AttentionDropout = AttentionDropout, HeadDropout = HeadDropout,
     };
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning.Pruning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,9 +11,10 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// Whether it normalises with batch statistics (and updates its running statistics) is decided by the
 /// <see cref="ForwardContext"/> — <see cref="ForwardContext.Training"/> only — and not by <c>train()</c>/<c>eval()</c>,
 /// so a Monte-Carlo dropout sample can never change the running statistics. Parameters are named
-/// <c>weight</c>/<c>bias</c> (one-dimensional) and buffers <c>running_mean</c>/<c>running_var</c>, like <c>nn.BatchNorm1d</c>.
+/// <c>weight</c>/<c>bias</c> (one-dimensional) and buffers <c>running_mean</c>/<c>running_var</c>, like <c>nn.BatchNorm1d</c>;
+/// as an <see cref="INormalizationLayer"/> its gain is prunable with <see cref="PruningOptions.IncludeNormGains"/>.
 /// </summary>
-public sealed class ContextBatchNorm1d : nn.Module<Tensor, Tensor>
+public sealed class ContextBatchNorm1d : nn.Module<Tensor, Tensor>, INormalizationLayer
 {
     private readonly double _momentum;
     private readonly double _eps;

@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SynapticPruning.Models.Layers;
 
 /// <summary>
-/// One post-norm PatchTST encoder layer: residual multi-head self-attention → dropout → residual add → BatchNorm,
-/// then Linear(d→ff) → GELU → dropout → Linear(ff→d) → dropout → residual add → BatchNorm.
+/// One post-norm PatchTST encoder layer, as PatchTST's <c>TSTEncoderLayer</c>: residual multi-head self-attention
+/// (attention-weight dropout, then output projection → dropout) → dropout → residual add → BatchNorm, then
+/// Linear(d→ff) → GELU → dropout → Linear(ff→d) → dropout → residual add → BatchNorm. Every dropout except the one on
+/// the attention weights uses the encoder's rate.
 /// </summary>
 public sealed class PatchTstEncoderLayer : nn.Module<Tensor, Tensor>
 {
@@ -24,10 +26,12 @@ public sealed class PatchTstEncoderLayer : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Creates a layer of width <paramref name="dModel"/>, <paramref name="heads"/> head slots (of which it keeps
     /// <paramref name="headSlots"/>, null = all) and feed-forward width <paramref name="feedForward"/>.
+    /// <paramref name="dropout"/> is the encoder's dropout, <paramref name="attentionDropout"/> the one on the attention
+    /// weights (both in [0, 1)).
     /// </summary>
-    public PatchTstEncoderLayer(int dModel, int heads, int feedForward, double dropout, string name = "encoder_layer", int[]? headSlots = null) : base(name)
+    public PatchTstEncoderLayer(int dModel, int heads, int feedForward, double dropout, double attentionDropout = 0, string name = "encoder_layer", int[]? headSlots = null) : base(name)
     {
-        self_attention = new ResidualMultiHeadAttention(dModel, heads, dropout, "self_attention", headSlots);
+        self_attention = new ResidualMultiHeadAttention(dModel, heads, attentionDropout, dropout, "self_attention", headSlots);
         attention_output_dropout = new ContextDropout(dropout, "attention_output_dropout");
         attention_norm = new ContextBatchNorm1d(dModel, name: "attention_norm");
         feed_forward_in = nn.Linear(dModel, feedForward);

@@ -8,7 +8,9 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// Multi-head self-attention with separate Q/K/V/output projections (biases on) and <em>residual attention</em>
 /// (He et al. 2020, PatchTST's <c>res_attention=True</c>): the pre-softmax scores of the previous layer are added to
 /// this layer's scores, and this layer's summed scores are handed on. All heads are computed with batched matrix
-/// products on (batch, heads, tokens, headDim) tensors. Dropout is applied to the attention weights.
+/// products on (batch, heads, tokens, headDim) tensors. As in PatchTST's <c>_MultiheadAttention</c>, there are two
+/// dropouts: one on the attention weights (<c>attn_dropout</c>, 0 in the published configuration) and one after the
+/// output projection (<c>proj_dropout</c>, the encoder's dropout).
 /// </summary>
 /// <remarks>
 /// A layer may keep only some of the <c>heads</c> head <em>slots</em> (after structured compaction): its projections
@@ -33,13 +35,16 @@ public sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
     private readonly Linear value;
     private readonly Linear output;
     private readonly ContextDropout attention_dropout;
+    private readonly ContextDropout output_dropout;
 #pragma warning restore IDE1006
 
     /// <summary>
     /// Creates the block for width <paramref name="dModel"/> split into <paramref name="heads"/> head slots of width
     /// dModel/heads, of which the layer keeps <paramref name="headSlots"/> (ascending; null = all).
+    /// <paramref name="attentionDropout"/> drops attention weights after the softmax; <paramref name="projectionDropout"/>
+    /// drops the output after its projection. Both are probabilities in [0, 1).
     /// </summary>
-    public ResidualMultiHeadAttention(int dModel, int heads, double dropout, string name = "attention", int[]? headSlots = null) : base(name)
+    public ResidualMultiHeadAttention(int dModel, int heads, double attentionDropout, double projectionDropout, string name = "attention", int[]? headSlots = null) : base(name)
     {
         if (heads < 1 || dModel % heads != 0)
             throw new ArgumentException($"Heads ({heads}) must be at least 1 and divide DModel ({dModel}).", nameof(heads));
@@ -57,7 +62,8 @@ public sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
         key = nn.Linear(dModel, inner);
         value = nn.Linear(dModel, inner);
         output = nn.Linear(inner, dModel);
-        attention_dropout = new ContextDropout(dropout, "attention_dropout");
+        attention_dropout = new ContextDropout(attentionDropout, "attention_dropout");
+        output_dropout = new ContextDropout(projectionDropout, "output_dropout");
         RegisterComponents();
     }
 
@@ -102,7 +108,8 @@ public sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
         }
         using var weights = attention_dropout.Forward(scores.softmax(-1), context);
         using var attended = torch.matmul(weights, v).transpose(1, 2).reshape(batch, tokens, _heads * _headDim);
-        return (output.forward(attended), handedOn);
+        using var projected = output.forward(attended);
+        return (output_dropout.Forward(projected, context), handedOn);
     }
 
     /// <inheritdoc />
