@@ -10,7 +10,7 @@ public static class Program
         ("study", "Reproduce and test the paper's claims (synaptic pruning vs none/dropout/MC dropout) with statistics, plots and a report. `study --help` lists the options; `study --quick` is the 10-minute smoke run.", args => Study.StudyCommand.Run(args, () => new Study.TrainingStudyRunner())),
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("forecast", "Load a saved model (.zip) in a fresh process and print its forecasts for the last rows (exact bits). Options: --model FILE --data CSV --rows N --column NAME", ForecastCommand.Run),
-        ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --with-pruning --smoke --out FILE", AccuracyCommand.Run),
+        ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --dlinear-seeds N (5) --with-pruning --smoke --out FILE", AccuracyCommand.Run),
         ("sweep", SweepCommand.Help, SweepCommand.Run),
         ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
         ("cpu-check", CpuCheckCommand.Help, CpuCheckCommand.Run),
