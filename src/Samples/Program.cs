@@ -15,7 +15,7 @@ public static class Program
         ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
         ("cpu-check", CpuCheckCommand.Help, CpuCheckCommand.Run),
         ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
-        ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --no-speed --no-accuracy --out FILE", StructuredBenchCommand.Run),
+        ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --models lstm,gru,patchtst --importance group-relative,absolute --no-speed --no-accuracy --no-scoring --out FILE", StructuredBenchCommand.Run),
         ("worker", "Cluster node: an Orleans silo with sweep coordinators and a trial worker. Options: --cluster localhost|REDIS --instance I --slots N", WorkerCommand.Run),
         ("cluster-sweep", "Random-search sweep of small LSTM trials on the cluster (docs/distributed.md). Options: --cluster localhost|REDIS --sweep-id ID --trials N --epochs E --results FILE", ClusterSweepCommand.Run),
     };

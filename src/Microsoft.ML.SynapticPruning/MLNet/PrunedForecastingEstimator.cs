@@ -165,6 +165,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
                 Convention = o.ProgressConvention,
                 IncludeNormGains = o.PruneNormGains,
                 Granularity = o.PruningGranularity,
+                StructureImportance = o.StructureImportance,
             },
         };
         t.Validate();

@@ -11,8 +11,9 @@ public enum PruningGranularity
 
     /// <summary>
     /// Whole structures the model declares through <see cref="IStructuredPrunable"/> (recurrent hidden units, attention
-    /// heads, feed-forward neurons): importance is the RMS of the structure's active weights, ranked globally over every
-    /// structure; the target sparsity is the fraction of structures pruned (unweighted). Same schedule, warm-up, interval
+    /// heads, feed-forward neurons): importance is the RMS of the structure's active weights, by default relative to the
+    /// mean RMS of the active structures of its group (<see cref="PruningOptions.StructureImportance"/>), ranked globally
+    /// over every structure; the target sparsity is the fraction of structures pruned (unweighted). Same schedule, warm-up, interval
     /// and permanent masks as <see cref="Weight"/>. The pruned structures can afterwards be removed physically with
     /// <see cref="Compaction.StructuredCompaction"/>, which makes the network smaller and faster.
     /// </summary>

@@ -53,6 +53,15 @@ public sealed class PruningOptions
     public PruningGranularity Granularity { get; set; } = PruningGranularity.Weight;
 
     /// <summary>
+    /// With <see cref="PruningGranularity.Structure"/>: how structures are compared when a mask update picks the ones
+    /// to prune. <see cref="Pruning.StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative
+    /// to the mean RMS of the active structures of its group (one layer's units, heads or neurons), so attention heads
+    /// compete with feed-forward neurons; <see cref="Pruning.StructureImportance.Absolute"/> ranks the raw RMS (the
+    /// earlier rule). Ignored with <see cref="PruningGranularity.Weight"/>.
+    /// </summary>
+    public StructureImportance StructureImportance { get; set; } = StructureImportance.GroupRelative;
+
+    /// <summary>
     /// Explicit choice of the prunable parameters: called with each parameter's full name and the parameter; returns
     /// true to prune it. Overrides the default rule (every parameter with ≥ 2 dimensions whose name's last segment
     /// contains "weight", except positional embeddings named "pos_embed"; never biases). Null = default rule.
@@ -81,6 +90,8 @@ public sealed class PruningOptions
             throw new ArgumentOutOfRangeException(nameof(Convention), Convention, "Unknown ProgressConvention.");
         if (!Enum.IsDefined(Granularity))
             throw new ArgumentOutOfRangeException(nameof(Granularity), Granularity, "Granularity must be PruningGranularity.Weight or PruningGranularity.Structure.");
+        if (!Enum.IsDefined(StructureImportance))
+            throw new ArgumentOutOfRangeException(nameof(StructureImportance), StructureImportance, "StructureImportance must be StructureImportance.GroupRelative or StructureImportance.Absolute.");
     }
 
     /// <summary>Checks the options for a training run of <paramref name="maxEpochs"/> epochs.</summary>

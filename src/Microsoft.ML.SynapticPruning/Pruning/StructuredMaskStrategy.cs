@@ -5,32 +5,44 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 
 /// <summary>
 /// The mask-update strategy of <see cref="PruningGranularity.Structure"/>: keeps one pruned flag per structure, ranks
-/// the active structures globally by the RMS of their active weights and turns structure decisions into element masks.
+/// the active structures globally by their score (<see cref="StructureImportance"/>) and turns structure decisions into
+/// element masks.
 /// </summary>
 /// <remarks>
 /// Importance of a structure = ‖w_active‖₂ / √n_active, the root mean square of its weights that are not yet pruned
 /// (weights shared with an already pruned structure are zero and would otherwise drag the score down). The RMS makes
 /// structures of different sizes comparable: a structure of n weights all of magnitude a scores a whatever n is, so
 /// large structures (attention heads) are not favoured over small ones (feed-forward neurons) just for their size.
-/// Ties are broken by structure order. The last active structure of a group is never pruned.
+/// With <see cref="StructureImportance.GroupRelative"/> (default) the ranking score is the RMS divided by the mean RMS
+/// of the active structures of the same group at the time of the update, so every group is centred at 1 and groups
+/// whose weights have different scales compete on equal terms; with <see cref="StructureImportance.Absolute"/> it is
+/// the RMS itself. One global ranking, ties broken by structure order. The last active structure of a group is never
+/// pruned.
 /// </remarks>
 internal sealed class StructuredMaskStrategy
 {
     private readonly PrunableStructure[] _structures;
     private readonly (int Tensor, int[] Elements)[][] _elements;
     private readonly bool[] _pruned;
-    private readonly Dictionary<string, int> _activeInGroup = new(StringComparer.Ordinal);
+    private readonly StructureImportance _rule;
+    private readonly int[] _groupOf;
+    private readonly int[] _activeInGroup;
 
-    public StructuredMaskStrategy(IReadOnlyList<PrunableStructure> structures, IReadOnlyList<PrunableTensor> tensors)
+    public StructuredMaskStrategy(IReadOnlyList<PrunableStructure> structures, IReadOnlyList<PrunableTensor> tensors, StructureImportance rule = StructureImportance.GroupRelative)
     {
         if (structures is null || structures.Count == 0)
             throw new ArgumentException("The module declares no prunable structure; use PruningGranularity.Weight.", nameof(structures));
+        if (!Enum.IsDefined(rule))
+            throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown StructureImportance.");
+        _rule = rule;
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < tensors.Count; i++) byName[tensors[i].Name] = i;
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
 
         _structures = structures.ToArray();
         _elements = new (int, int[])[_structures.Length][];
         _pruned = new bool[_structures.Length];
+        _groupOf = new int[_structures.Length];
         for (int s = 0; s < _structures.Length; s++)
         {
             var structure = _structures[s];
@@ -50,8 +62,11 @@ internal sealed class StructuredMaskStrategy
                 AddSlice(set, shape, slice);
             }
             _elements[s] = sets.Select(kv => (kv.Key, kv.Value.OrderBy(i => i).ToArray())).ToArray();
-            _activeInGroup[structure.Group] = _activeInGroup.GetValueOrDefault(structure.Group) + 1;
+            if (!groups.TryGetValue(structure.Group, out int g)) groups[structure.Group] = g = groups.Count;
+            _groupOf[s] = g;
         }
+        _activeInGroup = new int[groups.Count];
+        foreach (int g in _groupOf) _activeInGroup[g]++;
     }
 
     public IReadOnlyList<PrunableStructure> Structures => _structures;
@@ -88,22 +103,57 @@ internal sealed class StructuredMaskStrategy
     }
 
     /// <summary>
-    /// Prunes the least important active structures until round(target·Count) are pruned (never the last of a group) and
-    /// clears their weights in the element masks of <paramref name="tensors"/>. Returns whether any structure was pruned.
+    /// The score the ranking uses, per structure: with <see cref="StructureImportance.GroupRelative"/> the RMS divided
+    /// by the mean RMS of the active structures of its group (0 when that mean is 0), with
+    /// <see cref="StructureImportance.Absolute"/> the RMS. Pruned structures score 0 and take no part in the means.
+    /// </summary>
+    public double[] Scores(IReadOnlyList<PrunableTensor> tensors) => Scores(Importance(tensors));
+
+    private double[] Scores(double[] importance)
+    {
+        var scores = new double[importance.Length];
+        if (_rule == StructureImportance.Absolute)
+        {
+            for (int s = 0; s < scores.Length; s++) scores[s] = _pruned[s] ? 0 : importance[s];
+            return scores;
+        }
+        var sum = new double[_activeInGroup.Length];
+        var count = new int[_activeInGroup.Length];
+        for (int s = 0; s < importance.Length; s++)
+        {
+            if (_pruned[s]) continue;
+            sum[_groupOf[s]] += importance[s];
+            count[_groupOf[s]]++;
+        }
+        for (int s = 0; s < scores.Length; s++)
+        {
+            if (_pruned[s]) continue;
+            int g = _groupOf[s];
+            double mean = sum[g] / count[g];
+            scores[s] = mean > 0 ? importance[s] / mean : 0;
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// Prunes the lowest-scoring active structures (<see cref="Scores(IReadOnlyList{PrunableTensor})"/>, one global
+    /// ranking, ties by structure order) until round(target·Count) are pruned (never the last of a group) and clears
+    /// their weights in the element masks of <paramref name="tensors"/>. Returns whether any structure was pruned.
     /// </summary>
     public bool PruneTo(double target, IReadOnlyList<PrunableTensor> tensors, Func<PrunableTensor, bool[]> readMask, Action<PrunableTensor, bool[]> writeMask)
     {
         int goal = (int)Math.Round(target * _structures.Length, MidpointRounding.AwayFromZero);
         int need = goal - PrunedCount;
         if (need <= 0) return false;
-        var importance = Importance(tensors);
+        // The scores (and the group means behind them) are computed once, before this update prunes anything.
+        var scores = Scores(Importance(tensors));
         var order = Enumerable.Range(0, _structures.Length).Where(s => !_pruned[s])
-            .OrderBy(s => importance[s]).ThenBy(s => s).ToArray();
+            .OrderBy(s => scores[s]).ThenBy(s => s).ToArray();
         var chosen = new List<int>();
         foreach (int s in order)
         {
             if (chosen.Count == need) break;
-            string group = _structures[s].Group;
+            int group = _groupOf[s];
             if (_activeInGroup[group] <= 1) continue;
             _activeInGroup[group]--;
             _pruned[s] = true;
@@ -132,13 +182,13 @@ internal sealed class StructuredMaskStrategy
     public void SyncFromMasks(IReadOnlyList<PrunableTensor> tensors, Func<PrunableTensor, bool[]> readMask)
     {
         var masks = tensors.Select(readMask).ToArray();
-        foreach (var key in _activeInGroup.Keys.ToArray()) _activeInGroup[key] = 0;
+        Array.Clear(_activeInGroup);
         PrunedCount = 0;
         for (int s = 0; s < _structures.Length; s++)
         {
             _pruned[s] = _elements[s].All(pair => pair.Elements.All(e => !masks[pair.Tensor][e]));
             if (_pruned[s]) PrunedCount++;
-            else _activeInGroup[_structures[s].Group]++;
+            else _activeInGroup[_groupOf[s]]++;
         }
     }
 

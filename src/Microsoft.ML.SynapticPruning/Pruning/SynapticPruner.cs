@@ -28,8 +28,11 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <para>
 /// With <see cref="PruningOptions.Granularity"/> = <see cref="PruningGranularity.Structure"/> the module must implement
 /// <see cref="IStructuredPrunable"/>; a mask update then prunes round(s·S) − (already pruned) whole structures (S =
-/// number of structures) with the smallest RMS of their active weights, ranked globally, never the last one of a
-/// group, and clears all their weights in the element masks. Everything after the mask update (gradient masking,
+/// number of structures) with the lowest score, ranked globally, never the last one of a group, and clears all their
+/// weights in the element masks. The score starts from the RMS of a structure's active weights; with
+/// <see cref="PruningOptions.StructureImportance"/> = <see cref="Pruning.StructureImportance.GroupRelative"/> (default)
+/// it is that RMS divided by the mean RMS of the active structures of the structure's group (one layer's units, heads
+/// or neurons), with <see cref="Pruning.StructureImportance.Absolute"/> the RMS itself. Everything after the mask update (gradient masking,
 /// optimizer moments, re-applying masks, capture/restore) is the same element-mask machinery as in weight mode.
 /// </para>
 /// </remarks>
@@ -126,7 +129,7 @@ public sealed class SynapticPruner : IDisposable
         {
             try
             {
-                _structured = new StructuredMaskStrategy(structuredModule.GetStructures(), _tensors);
+                _structured = new StructuredMaskStrategy(structuredModule.GetStructures(), _tensors, _options.StructureImportance);
             }
             catch
             {
@@ -156,6 +159,15 @@ public sealed class SynapticPruner : IDisposable
     /// current weights; empty in weight mode.
     /// </summary>
     public IReadOnlyList<double> StructureImportance() => _structured?.Importance(_tensors) ?? Array.Empty<double>();
+
+    /// <summary>
+    /// The scores the next structured mask update ranks, in <see cref="Structures"/> order, from the current weights:
+    /// with <see cref="PruningOptions.StructureImportance"/> = <see cref="Pruning.StructureImportance.GroupRelative"/>
+    /// each active structure's RMS divided by the mean RMS of the active structures of its group, with
+    /// <see cref="Pruning.StructureImportance.Absolute"/> the RMS (<see cref="StructureImportance()"/>). Pruned
+    /// structures score 0. Empty in weight mode.
+    /// </summary>
+    public IReadOnlyList<double> StructureScores() => _structured?.Scores(_tensors) ?? Array.Empty<double>();
 
     /// <summary>The prunable tensors and their masks, in parameter order.</summary>
     public IReadOnlyList<PrunableTensor> Tensors => _tensors;

@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SynapticPruning.Training;
@@ -16,7 +17,8 @@ internal sealed record ResumeIdentity(ForecasterSpec Spec, string Parameters, in
             o.LearningRateGamma.ToString("R", inv), o.FirstEpochLearningRateFactor.ToString("R", inv), o.GradientClipNorm?.ToString("R", inv) ?? "-", o.DropoutRate.ToString("R", inv),
             o.Regularization.UsesPruning() && p is not null
                 ? string.Join(",", p.InitialSparsity.ToString("R", inv), p.FinalSparsity.ToString("R", inv), p.WarmupEpochs.ToString(inv),
-                    p.UpdateInterval.ToString(inv), p.Granularity, o.PruningSchedule?.GetType().Name ?? "cubic")
+                    p.UpdateInterval.ToString(inv), p.Granularity == PruningGranularity.Structure ? $"{p.Granularity}/{p.StructureImportance}" : p.Granularity.ToString(),
+                    o.PruningSchedule?.GetType().Name ?? "cubic")
                 : "-");
         string data = string.Join("|", trainWindows.ToString(inv), plan.Train, plan.Validation, plan.Calibration, plan.ScalerRows.ToString(inv));
         return new ResumeIdentity(spec with { LayerHiddenSizes = null, LayerHeadSlots = null, LayerFeedForward = null }, parameters, o.Seed, o.MaxEpochs, settings, data);

@@ -18,7 +18,9 @@ namespace Samples.Commands;
 /// networks at 25/50/75 % structured sparsity (LSTM, GRU, PatchTST; one libtorch thread; interleaved rounds, medians),
 /// .zip sizes of dense, unstructured-sparse and compacted models, and test accuracy of dense vs unstructured vs
 /// structured pruning on the bundled Bitcoin series over several seeds (fit on the first 70 % — the estimator's own
-/// validation tail of it for early stopping — and score the last 20 %).
+/// validation tail of it for early stopping — and score the last 20 %). Structured variants run once per structure
+/// ranking rule of <c>--importance</c> (default group-relative); a summary at the end gives, per rule, PatchTST's
+/// speed-up at 50 % and its MAE against dense (the goal: ≥ 1.5× with MAE within 2 % of dense).
 /// </summary>
 internal static class StructuredBenchCommand
 {
@@ -36,21 +38,55 @@ internal static class StructuredBenchCommand
         int threads = cl.Int("threads", 1);
         bool skipSpeed = cl.Flag("no-speed");
         bool skipAccuracy = cl.Flag("no-accuracy");
+        bool skipScoring = cl.Flag("no-scoring");
+        var kinds = cl.Strings("models", new[] { "lstm", "gru", "patchtst" }).Select(ParseKind).Distinct().ToArray();
+        var rules = cl.Strings("importance", new[] { "group-relative" }).Select(ParseRule).Distinct().ToArray();
         string? outPath = cl.String("out");
         cl.RejectUnknown();
+        if (kinds.Length == 0) throw new ArgumentException("--models needs at least one of lstm, gru, patchtst.");
+        if (rules.Length == 0) throw new ArgumentException("--importance needs at least one of group-relative, absolute.");
 
         var report = new StringBuilder();
         void Line(string s = "") { Console.WriteLine(s); report.AppendLine(s); }
         Line($"machine: {Environment.ProcessorCount} cores, libtorch threads {threads}, {RuntimeInfo()}");
-        if (!skipSpeed) Speed(rounds, threads, Line);
-        if (!skipAccuracy) Accuracy(seeds, epochs, Line);
+        var summary = new List<string>();
+        // Accuracy first: the speed table then also times PatchTST networks of the shapes the trained models were
+        // compacted to (speed depends on the shape only, not on the weights or the lookback the model was trained with).
+        var trainedShapes = new List<(StructureImportance Rule, int Seed, ForecasterSpec Spec)>();
+        if (!skipAccuracy) Accuracy(seeds, epochs, kinds, rules, !skipScoring, Line, summary, trainedShapes);
+        if (!skipSpeed) Speed(rounds, threads, kinds, rules, trainedShapes, Line, summary);
+        if (summary.Count > 0)
+        {
+            Line("");
+            Line("## Summary: PatchTST at 50 % structured sparsity (goal: ≥ 1.5× inference with MAE within 2 % of dense)");
+            Line("");
+            foreach (var s in summary) Line("* " + s);
+        }
         if (outPath is not null) File.WriteAllText(outPath, report.ToString());
         return 0;
     }
 
+    private static ForecasterKind ParseKind(string name) => name.ToLowerInvariant() switch
+    {
+        "lstm" => ForecasterKind.Lstm,
+        "gru" => ForecasterKind.Gru,
+        "patchtst" => ForecasterKind.PatchTst,
+        _ => throw new ArgumentException($"--models: unknown model '{name}'; use lstm, gru, patchtst (comma-separated)."),
+    };
+
+    private static StructureImportance ParseRule(string name) => name.ToLowerInvariant() switch
+    {
+        "group-relative" => StructureImportance.GroupRelative,
+        "absolute" => StructureImportance.Absolute,
+        _ => throw new ArgumentException($"--importance: unknown rule '{name}'; use group-relative, absolute (comma-separated)."),
+    };
+
+    private static string RuleName(StructureImportance rule) => rule == StructureImportance.GroupRelative ? "group-relative" : "absolute";
+
     private static string RuntimeInfo() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-    private static void Speed(int rounds, int threads, Action<string> line)
+    private static void Speed(int rounds, int threads, ForecasterKind[] kinds, StructureImportance[] rules, List<(StructureImportance Rule, int Seed, ForecasterSpec Spec)> trainedShapes,
+        Action<string> line, List<string> summary)
     {
         int previous = torch.get_num_threads();
         torch.set_num_threads(threads);
@@ -61,21 +97,23 @@ internal static class StructuredBenchCommand
                 new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, Horizon = 7, HiddenSize = 64 },
                 new ForecasterSpec { Kind = ForecasterKind.Gru, Lookback = 30, Horizon = 7, HiddenSize = 64 },
                 new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 96, Horizon = 7 },
-            };
+            }.Where(s => kinds.Contains(s.Kind)).ToArray();
             line("");
-            line("## Inference speed (random-init networks pruned with PruneTo(s), then compacted; median of interleaved rounds)");
+            line("## Inference speed (random-init networks pruned with PruneTo(s), then compacted; PatchTST also at the shapes of the trained 50 % models of the accuracy table; median of interleaved rounds)");
             line("");
-            line("| model | structured sparsity | shape after compaction | weights | weight sparsity | batch 1 latency (µs) | speed-up | batch 256 latency (ms) | batch 256 windows/s | speed-up | speed-up (fastest round) |");
-            line("|---|---|---|---|---|---|---|---|---|---|---|");
+            line("| model | structured sparsity | structure ranking | shape after compaction | weights | weight sparsity | batch 1 latency (µs) | speed-up | batch 256 latency (ms) | batch 256 windows/s | speed-up | speed-up (fastest round) |");
+            line("|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var spec in specs)
             {
                 torch.manual_seed(1);
                 var dense = ForecasterFactory.Create(spec);
                 dense.eval();
-                var variants = new List<(string Label, string Shape, long Weights, double WeightSparsity, ForecastingModule Module)>
+                var variants = new List<(string Label, StructureImportance? Rule, double Sparsity, bool Trained, string Shape, long Weights, double WeightSparsity, ForecastingModule Module)>
                 {
-                    ("dense", Shape(dense.Spec), Count(dense), 0, dense),
+                    ("dense", null, 0, false, Shape(dense.Spec), Count(dense), 0, dense),
                 };
+                // One recurrent layer is one group: both rules prune the same units (tested), so time the first rule only.
+                foreach (var rule in spec.Kind == ForecasterKind.PatchTst || spec.Layers > 1 ? rules : rules.Take(1))
                 foreach (double s in Sparsities)
                 {
                     // Prune a copy: compaction reads the masks; the dense network stays dense for the baseline.
@@ -86,7 +124,7 @@ internal static class StructuredBenchCommand
                         foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
                     }
                     copy.eval();
-                    using var copyPruner = new SynapticPruner(copy, new CubicSparsitySchedule(s, s, 0, 1), new PruningOptions { Granularity = PruningGranularity.Structure });
+                    using var copyPruner = new SynapticPruner(copy, new CubicSparsitySchedule(s, s, 0, 1), new PruningOptions { Granularity = PruningGranularity.Structure, StructureImportance = rule });
                     copyPruner.PruneTo(s);
                     var compacted = StructuredCompaction.Compact(copy, copyPruner.ExportMasks());
                     compacted.eval();
@@ -99,7 +137,19 @@ internal static class StructuredBenchCommand
                         if (d.item<float>() > 1e-5f) throw new InvalidOperationException($"Compaction changed the forecasts by {d.item<float>()}.");
                     }
                     copy.Dispose();
-                    variants.Add(($"{s:P0}", Shape(compacted.Spec), Count(compacted), copyPruner.GlobalSparsity, compacted));
+                    variants.Add(($"{s:P0}", rule, s, false, Shape(compacted.Spec), Count(compacted), copyPruner.GlobalSparsity, compacted));
+                }
+                if (spec.Kind == ForecasterKind.PatchTst)
+                {
+                    long densePrunable = Prunable(dense);
+                    foreach (var (rule, seed, trained) in trainedShapes)
+                    {
+                        if (trained.DModel != spec.DModel || trained.Heads != spec.Heads || trained.EncoderLayers != spec.EncoderLayers || trained.FeedForward != spec.FeedForward)
+                            throw new InvalidOperationException($"The trained PatchTST ({Shape(trained)}, d_model {trained.DModel}) does not have the speed table's base architecture.");
+                        var shaped = ForecasterFactory.Create(spec with { LayerHeadSlots = trained.LayerHeadSlots, LayerFeedForward = trained.LayerFeedForward });
+                        shaped.eval();
+                        variants.Add(($"{Target:P0} trained, seed {seed}", rule, Target, true, Shape(shaped.Spec), Count(shaped), 1 - (double)Prunable(shaped) / densePrunable, shaped));
+                    }
                 }
 
                 var latency1 = variants.Select(_ => new List<double>()).ToArray();
@@ -122,7 +172,17 @@ internal static class StructuredBenchCommand
                 {
                     var v = variants[i];
                     double l1 = Median(latency1[i]), l256 = Median(latency256[i]);
-                    line($"| {spec.Kind} | {v.Label} | {v.Shape} | {v.Weights:N0} | {v.WeightSparsity:P1} | {l1 * 1e6:F0} | {base1 / l1:F2}× | {l256 * 1e3:F2} | {256 / l256:N0} | {base256 / l256:F2}× | {best256 / latency256[i].Min():F2}× |");
+                    line($"| {spec.Kind} | {v.Label} | {(v.Rule is { } r ? RuleName(r) : "–")} | {v.Shape} | {v.Weights:N0} | {v.WeightSparsity:P1} | {l1 * 1e6:F0} | {base1 / l1:F2}× | {l256 * 1e3:F2} | {256 / l256:N0} | {base256 / l256:F2}× | {best256 / latency256[i].Min():F2}× |");
+                    if (spec.Kind == ForecasterKind.PatchTst && v.Rule is { } rule && v.Sparsity == 0.5 && !v.Trained)
+                        summary.Add($"speed ({RuleName(rule)}, random-init network pruned once, L = {spec.Lookback}): {v.Shape}; batch 256 {base256 / l256:F2}× (fastest round {best256 / latency256[i].Min():F2}×), batch 1 {base1 / l1:F2}× vs dense");
+                }
+                foreach (var rule in rules)
+                {
+                    var trained = Enumerable.Range(0, variants.Count).Where(i => variants[i].Trained && variants[i].Rule == rule).ToArray();
+                    if (trained.Length == 0) continue;
+                    var up256 = trained.Select(i => base256 / Median(latency256[i])).OrderBy(v => v).ToList();
+                    var up1 = trained.Select(i => base1 / Median(latency1[i])).OrderBy(v => v).ToList();
+                    summary.Add($"speed ({RuleName(rule)}, L = {spec.Lookback} networks of the {trained.Length} trained 50 % shapes): batch 256 median {Median(up256):F2}× (range {up256[0]:F2}–{up256[^1]:F2}×), batch 1 median {Median(up1):F2}× vs dense");
                 }
                 foreach (var v in variants) v.Module.Dispose();
             }
@@ -154,13 +214,16 @@ internal static class StructuredBenchCommand
 
     private static long Count(ForecastingModule m) => m.parameters().Sum(p => p.numel());
 
+    private static long Prunable(ForecastingModule m) => PrunableParameterSelection.Select(m, new PruningOptions()).Sum(p => p.Parameter.numel());
+
     private static string Shape(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
         ? $"heads [{string.Join(",", Enumerable.Range(0, s.EncoderLayers).Select(i => s.HeadSlotsOf(i).Length))}], FF [{string.Join(",", Enumerable.Range(0, s.EncoderLayers).Select(s.FeedForwardOf))}]"
         : $"hidden [{string.Join(",", Enumerable.Range(0, s.Layers).Select(s.HiddenSizeOf))}]";
 
     private enum Method { Dense, Unstructured, Structured }
 
-    private static void Accuracy(int seeds, int epochs, Action<string> line)
+    private static void Accuracy(int seeds, int epochs, ForecasterKind[] kinds, StructureImportance[] rules, bool scoringTimes, Action<string> line, List<string> summary,
+        List<(StructureImportance Rule, int Seed, ForecasterSpec Spec)> trainedShapes)
     {
         string csv = Path.Combine(BundledDatasets.FindDataRoot(), "bitcoin", "bitcoin.csv");
         var ml = new MLContext(seed: 1);
@@ -177,14 +240,21 @@ internal static class StructuredBenchCommand
         line("");
         line($"naive MAE (last value repeated) on the test windows: {naive:F1}");
         line("");
-        line("| model | method | MAE mean ± sd | MAE / naive | weight sparsity | structure sparsity | shape | .zip bytes (seed 0) | epochs (mean) |");
-        line("|---|---|---|---|---|---|---|---|---|");
+        line("| model | method | MAE mean ± sd | MAE vs dense | MAE / naive | weight sparsity | structure sparsity | shape (seed 0) | .zip bytes (seed 0) | epochs (mean) |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         var scoring = new List<string>();
-        foreach (var kind in new[] { ForecasterKind.Lstm, ForecasterKind.Gru, ForecasterKind.PatchTst })
+        var shapes = new List<string>();
+        foreach (var kind in kinds)
         {
-            var kept = new List<(Method Method, PrunedForecastingTransformer Model)>();
-            foreach (var method in new[] { Method.Dense, Method.Unstructured, Method.Structured })
+            // The recurrent models here have one layer, one group: both rules prune the same units, so train the first rule only.
+            var methods = new List<(Method Method, StructureImportance Rule)> { (Method.Dense, default), (Method.Unstructured, default) };
+            methods.AddRange((kind == ForecasterKind.PatchTst ? rules : rules.Take(1)).Select(r => (Method.Structured, r)));
+            var kept = new List<(string Label, PrunedForecastingTransformer Model)>();
+            double denseMae = double.NaN;
+            foreach (var (method, rule) in methods)
             {
+                string label = method == Method.Structured ? $"Structured ({RuleName(rule)})" : method.ToString();
+                var seedShapes = new List<string>();
                 var maes = new List<double>();
                 var sparsity = new List<double>();
                 var structureSparsity = new List<double>();
@@ -205,6 +275,7 @@ internal static class StructuredBenchCommand
                     o.InitialSparsity = Target;
                     o.FinalSparsity = Target;
                     o.PruningGranularity = method == Method.Structured ? PruningGranularity.Structure : PruningGranularity.Weight;
+                    o.StructureImportance = rule;
                     var estimator = o switch
                     {
                         PrunedPatchTstOptions p => ml.Forecasting.PrunedPatchTst(p),
@@ -217,13 +288,15 @@ internal static class StructuredBenchCommand
                     sparsity.Add(model.GlobalSparsity);
                     structureSparsity.Add(1 - (double)Structures(model.Spec) / Structures(BaseSpec(model.Spec)));
                     epochsRun.Add(model.Info.EpochsRun);
-                    shape = Shape(model.Spec);
+                    seedShapes.Add(Shape(model.Spec));
+                    if (method == Method.Structured && kind == ForecasterKind.PatchTst) trainedShapes.Add((rule, seed, model.Spec));
                     if (seed == 0)
                     {
-                        string path = Path.Combine(dir, $"{kind}-{method}.zip");
+                        shape = Shape(model.Spec);
+                        string path = Path.Combine(dir, $"{kind}-{method}-{rule}.zip");
                         ml.Model.Save(model, data.Schema, path);
                         bytes = new FileInfo(path).Length;
-                        kept.Add((method, model));
+                        kept.Add((label, model));
                     }
                     else
                     {
@@ -232,10 +305,23 @@ internal static class StructuredBenchCommand
                 }
                 double mean = maes.Average();
                 double sd = maes.Count > 1 ? Math.Sqrt(maes.Sum(m => (m - mean) * (m - mean)) / (maes.Count - 1)) : 0;
+                if (method == Method.Dense) denseMae = mean;
+                string versusDense = method == Method.Dense ? "–" : $"{(mean / denseMae - 1) * 100:+0.0;−0.0;0.0} %";
                 string structures = method == Method.Structured ? structureSparsity.Average().ToString("P1", CultureInfo.InvariantCulture) : "–";
-                line($"| {kind} | {method} | {mean:F1} ± {sd:F1} | {mean / naive:F3} | {sparsity.Average():P1} | {structures} | {shape} | {bytes:N0} | {epochsRun.Average():F1} |");
+                line($"| {kind} | {label} | {mean:F1} ± {sd:F1} | {versusDense} | {mean / naive:F3} | {sparsity.Average():P1} | {structures} | {shape} | {bytes:N0} | {epochsRun.Average():F1} |");
+                if (method == Method.Structured)
+                {
+                    shapes.Add($"| {kind} | {label} | {string.Join(" · ", seedShapes)} |");
+                    if (kind == ForecasterKind.PatchTst)
+                        summary.Add($"accuracy ({RuleName(rule)}, trained on Bitcoin, L = {lookback}, {seeds} seeds): MAE {mean:F1} vs dense {denseMae:F1} ({versusDense}); shapes per seed {string.Join(" · ", seedShapes)}");
+                }
             }
 
+            if (!scoringTimes)
+            {
+                foreach (var (_, m) in kept) m.Dispose();
+                continue;
+            }
             // End-to-end scoring of the whole series (ML.NET Transform + reading every forecast) by the trained seed-0 models, interleaved.
             var times = kept.Select(_ => new List<double>()).ToArray();
             foreach (var (_, m) in kept) Score(ml, m, data);
@@ -248,15 +334,34 @@ internal static class StructuredBenchCommand
                 }
             }
             double dense = Median(times[0]);
-            scoring.Add($"| {kind} | " + string.Join(" | ", kept.Select((m, i) => $"{Median(times[i]) * 1e3:F1} ms ({dense / Median(times[i]):F2}×)")) + " |");
+            var cells = kept.Select((m, i) => $"{Median(times[i]) * 1e3:F1} ms ({dense / Median(times[i]):F2}×)").ToList();
+            while (cells.Count < 2 + rules.Length) cells.Add("as left (one group)");
+            scoring.Add($"| {kind} | " + string.Join(" | ", cells) + " |");
+            if (kind == ForecasterKind.PatchTst)
+            {
+                for (int i = 0; i < kept.Count; i++)
+                {
+                    if (kept[i].Label.StartsWith("Structured", StringComparison.Ordinal))
+                        summary.Add($"end-to-end scoring of the trained seed-0 model, {kept[i].Label}: {dense / Median(times[i]):F2}× vs dense");
+                }
+            }
             foreach (var (_, m) in kept) m.Dispose();
         }
         line("");
-        line($"End-to-end scoring of all {rows} rows by the trained seed-0 models (Transform + read the Forecast column; default threads; median of 9 interleaved rounds, speed-up vs dense):");
+        line("Shapes after compaction, every seed (heads and feed-forward widths per encoder layer, or hidden sizes per recurrent layer):");
         line("");
-        line("| model | dense | unstructured | structured (compacted) |");
-        line("|---|---|---|---|");
-        foreach (var row in scoring) line(row);
+        line("| model | method | shape per seed |");
+        line("|---|---|---|");
+        foreach (var row in shapes) line(row);
+        if (scoring.Count > 0)
+        {
+            line("");
+            line($"End-to-end scoring of all {rows} rows by the trained seed-0 models (Transform + read the Forecast column; default threads; median of 9 interleaved rounds, speed-up vs dense):");
+            line("");
+            line("| model | dense | unstructured | " + string.Join(" | ", rules.Select(r => $"structured, {RuleName(r)} (compacted)")) + " |");
+            line("|---|---|---|" + string.Concat(rules.Select(_ => "---|")));
+            foreach (var row in scoring) line(row);
+        }
         Directory.Delete(dir, recursive: true);
     }
 

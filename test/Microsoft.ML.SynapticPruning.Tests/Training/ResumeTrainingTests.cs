@@ -141,6 +141,23 @@ public sealed class ResumeTrainingTests
         Assert.Contains("disposed", e.Message);
     }
 
+    [Fact]
+    public void ResumingStructuredPruningWithAnotherStructureRankingIsRefused()
+    {
+        var trainer = new ForecastTrainer();
+        var r = Regularization.SynapticPruning;
+        using var first = trainer.Fit(Lstm(r), Train, null, Options(r, 2, capture: true, granularity: PruningGranularity.Structure));
+        var state = first.ResumeState!;
+        var other = Options(r, 4, resume: state, granularity: PruningGranularity.Structure);
+        other.Pruning!.StructureImportance = StructureImportance.Absolute;
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(Lstm(r), Train, null, other));
+        Assert.Contains("Structure/Absolute", e.Message);
+        Assert.Contains("Structure/GroupRelative", e.Message);
+        // The same rule resumes.
+        using var resumed = trainer.Fit(Lstm(r), Train, null, Options(r, 4, resume: state, granularity: PruningGranularity.Structure));
+        Assert.Equal(4, resumed.EpochsRun);
+    }
+
     private static void AssertSameWeights(TrainedForecaster expected, TrainedForecaster actual)
     {
         var a = expected.Module.state_dict();

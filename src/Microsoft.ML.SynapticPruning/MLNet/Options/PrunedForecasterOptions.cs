@@ -70,6 +70,15 @@ public abstract class PrunedForecasterOptions
     public PruningGranularity PruningGranularity { get; set; } = PruningGranularity.Weight;
 
     /// <summary>
+    /// With <see cref="PruningGranularity"/> = Structure: how structures are compared when pruning.
+    /// <see cref="Pruning.StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative to the mean
+    /// RMS of its layer's units, heads or neurons, so PatchTST loses attention heads as well as feed-forward neurons and
+    /// every recurrent layer shrinks; <see cref="Pruning.StructureImportance.Absolute"/> ranks the raw RMS (the earlier
+    /// rule, which in PatchTST prunes feed-forward neurons only). Ignored for weight pruning.
+    /// </summary>
+    public StructureImportance StructureImportance { get; set; } = StructureImportance.GroupRelative;
+
+    /// <summary>
     /// With <see cref="PruningGranularity"/> = Structure: remove the pruned structures after training, so the transformer
     /// runs (and the .zip stores) a dense smaller network that gives the same forecasts as the masked one. Ignored for
     /// weight pruning. Default true.
