@@ -11,7 +11,7 @@ public class TrialWorkerTests
     private static string[] Lines(LockedWriter output) => output.ToString().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
     [Fact]
-    public void Worker_WritesItsReadyLine_ThenOneResultLinePerRequest_UntilInputEnds()
+    public async Task Worker_WritesItsReadyLine_ThenOneResultLinePerRequest_UntilInputEnds()
     {
         var input = new QueueReader();
         var output = new LockedWriter();
@@ -20,8 +20,7 @@ public class TrialWorkerTests
         input.Send(Other.ToJson());
         Assert.True(SpinWait.SpinUntil(() => Lines(output).Length == 3, TimeSpan.FromSeconds(10)), output.ToString());
         input.End();
-        Assert.True(worker.Wait(TimeSpan.FromSeconds(10)));
-        Assert.Equal(0, worker.Result);
+        Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(10)));
         var lines = Lines(output);
         Assert.Equal("@ready data abc", lines[0]);
         var results = lines.Skip(1).Select(l => TrialResult.FromJson(l[WorkerProcessPool.ReplyPrefix.Length..])).ToArray();
@@ -31,7 +30,7 @@ public class TrialWorkerTests
     }
 
     [Fact]
-    public void Worker_TurnsExceptionsIntoFailedResults_AndRejectsBadInput()
+    public async Task Worker_TurnsExceptionsIntoFailedResults_AndRejectsBadInput()
     {
         var input = new QueueReader();
         var output = new LockedWriter();
@@ -46,13 +45,12 @@ public class TrialWorkerTests
 
         // A request of a newer version: the worker stops with the bad-request exit code and says why.
         input.Send(Request.ToJson().Replace("{\"version\":1,", "{\"version\":2,"));
-        Assert.True(worker.Wait(TimeSpan.FromSeconds(10)));
-        Assert.Equal(TrialWorker.BadRequestExitCode, worker.Result);
+        Assert.Equal(TrialWorker.BadRequestExitCode, await worker.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("version 2", err.ToString());
     }
 
     [Fact]
-    public void InputEndingDuringATrial_CancelsIt_AndTheWorkerExitsWithoutAReply()
+    public async Task InputEndingDuringATrial_CancelsIt_AndTheWorkerExitsWithoutAReply()
     {
         var input = new QueueReader();
         var output = new LockedWriter();
@@ -72,8 +70,7 @@ public class TrialWorkerTests
         input.Send(Request.ToJson());
         Assert.True(running.Wait(TimeSpan.FromSeconds(10)));
         input.End(); // the parent closed the pipe (or died)
-        Assert.True(worker.Wait(TimeSpan.FromSeconds(10)), "the worker kept running after its input ended");
-        Assert.Equal(0, worker.Result);
+        Assert.Equal(0, await worker.WaitAsync(TimeSpan.FromSeconds(10))); // a TimeoutException: the worker kept running after its input ended
         Assert.True(sawCancellation);
         Assert.DoesNotContain(Lines(output), l => l.StartsWith(WorkerProcessPool.ReplyPrefix.Trim(), StringComparison.Ordinal));
     }
