@@ -193,18 +193,14 @@ internal static class SweepCommand
 
     private static ProcessTrialScheduler WorkerScheduler(int parallel, string data, string column, int rows, ForecastingSweepOptions o)
     {
-        string command = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the current executable to start worker processes.");
-        var args = new List<string>();
-        if (Path.GetFileNameWithoutExtension(command).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            args.Add(typeof(Program).Assembly.Location);
+        var (command, args) = ThisProgram.Launch();
         args.Add("trial-worker");
         args.AddRange(WorkerArguments(data, column, rows, o));
         // Each trial runs on the thread count the trainer's rule gives its network (in a worker exactly as in this process),
         // and reserves that many of the cores.
-        var protocol = o;
         return new ProcessTrialScheduler(command, args.ToArray(), parallel)
         {
-            ThreadsPerTrial = request => ForecastingTrialRunner.ThreadsFor(request.Configuration, protocol),
+            ThreadsPerTrial = request => ForecastingTrialRunner.ThreadsFor(request.Configuration, o),
         };
     }
 

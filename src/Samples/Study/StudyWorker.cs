@@ -19,10 +19,7 @@ public sealed record StudyWorkers(string Command, IReadOnlyList<string> Argument
     /// <summary>Workers that run this program again (<c>Samples study-worker …</c>) with the real training runner.</summary>
     public static StudyWorkers ThisProgram()
     {
-        string command = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the current executable to start worker processes.");
-        var arguments = new List<string>();
-        if (Path.GetFileNameWithoutExtension(command).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            arguments.Add(typeof(StudyWorker).Assembly.Location);
+        var (command, arguments) = Commands.ThisProgram.Launch();
         return new StudyWorkers(command, arguments, TrainingStudyRunner.ThreadsFor);
     }
 }
