@@ -7,12 +7,13 @@ public static class Program
 {
     private static readonly (string Name, string Help, Func<string[], int> Run)[] Commands =
     {
-        ("study", "Reproduce and test the paper's claims (synaptic pruning vs none/dropout/MC dropout) with statistics, plots and a report. `study --help` lists the options; `study --quick` is the 10-minute smoke run.", args => Study.StudyCommand.Run(args, () => new Study.TrainingStudyRunner())),
+        ("study", "Reproduce and test the paper's claims (synaptic pruning vs none/dropout/MC dropout) with statistics, plots and a report. `study --help` lists the options; `study --quick` is the 10-minute smoke run.", args => Study.StudyCommand.Run(args, () => new Study.TrainingStudyRunner(), Study.StudyWorkers.ThisProgram())),
+        (Study.StudyWorker.CommandName, "Worker process of a parallel study run (started by study; same options as study): one trial id per stdin line, one result line back.", args => Study.StudyWorker.Run(args, () => new Study.TrainingStudyRunner())),
         ("demo", "Train a pruned LSTM on the bundled Bitcoin data (ML.NET API); print MAE vs naive and the final sparsity.", DemoCommand.Run),
         ("forecast", "Load a saved model (.zip) in a fresh process and print its forecasts for the last rows (exact bits). Options: --model FILE --data CSV --rows N --column NAME", ForecastCommand.Run),
         ("accuracy", "ETTh1 benchmark (L=336, H=96, multivariate) for PatchTST and DLinear; writes docs/accuracy.md. Options: --dataset etth1 --epochs N --dlinear-epochs N --dlinear-seeds N (5) --with-pruning --smoke --out FILE", AccuracyCommand.Run),
         ("sweep", SweepCommand.Help, SweepCommand.Run),
-        ("trial-worker", "Worker process of sweep --parallel N: one trial request (JSON) on stdin, its result JSON as the last stdout line.", TrialWorkerCommand.Run),
+        ("trial-worker", "Worker process of sweep (parallel by default): one trial request (JSON) per stdin line, one result line back.", TrialWorkerCommand.Run),
         ("cpu-check", CpuCheckCommand.Help, CpuCheckCommand.Run),
         ("soak", "Resource soak: repeated fit/save/load/forecast of a tiny LSTM, printing RSS at checkpoints. Options: --iterations N (1000) --every N (100) --max-growth-mb MB (60)", SoakCommand.Run),
         ("structured", "Structured pruning figures: compacted vs dense inference speed, .zip sizes, Bitcoin accuracy (dense/unstructured/structured). Options: --rounds N --seeds N --epochs N --threads N --models lstm,gru,patchtst --importance group-relative,absolute --no-speed --no-accuracy --no-scoring --out FILE", StructuredBenchCommand.Run),

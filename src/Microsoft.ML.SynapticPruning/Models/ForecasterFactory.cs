@@ -8,6 +8,35 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// </summary>
 public static class ForecasterFactory
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ForecasterSpec, long> s_parameterCounts = new();
+
+    /// <summary>
+    /// The number of parameters of the network <paramref name="spec"/> describes (what
+    /// <c>module.parameters().Sum(p =&gt; p.numel())</c> gives), e.g. for <see cref="Training.ForecastTrainer.DefaultThreads"/>.
+    /// Builds the network once per distinct spec (cached) and restores libtorch's global random state afterwards, so
+    /// calling it does not change any later result.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
+    public static long CountParameters(ForecasterSpec spec)
+    {
+        Validate(spec);
+        bool cacheable = spec.LayerHiddenSizes is null && spec.LayerHeadSlots is null && spec.LayerFeedForward is null;
+        if (cacheable && s_parameterCounts.TryGetValue(spec, out long known)) return known;
+        var rngState = TorchSharp.torch.get_rng_state();
+        try
+        {
+            using var module = Create(spec);
+            long count = module.parameters().Sum(p => p.numel());
+            if (cacheable) s_parameterCounts[spec] = count;
+            return count;
+        }
+        finally
+        {
+            TorchSharp.torch.set_rng_state(rngState);
+            rngState.Dispose();
+        }
+    }
+
     /// <summary>Validates <paramref name="spec"/> and builds the network it describes.</summary>
     /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
     public static ForecastingModule Create(ForecasterSpec spec)

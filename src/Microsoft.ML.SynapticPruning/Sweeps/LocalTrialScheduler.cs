@@ -11,8 +11,8 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// libtorch's random generator and its intra-op thread pool are process-wide (decisions §2): two TorchSharp fits
 /// running in parallel threads of one process share them, so their results then depend on timing. Use this
 /// scheduler with <c>maxParallelTrials = 1</c> for real training, or for runners whose every random draw uses a
-/// per-fit generator; for parallel real trials use <see cref="ProcessTrialScheduler"/> (one worker process per
-/// trial, each with its own libtorch state — the same shape as cluster workers).
+/// per-fit generator; for parallel real trials use <see cref="ProcessTrialScheduler"/> (long-lived worker processes,
+/// one trial at a time each, every one with its own libtorch state — the same shape as cluster workers).
 /// </remarks>
 public sealed class LocalTrialScheduler : ITrialScheduler
 {

@@ -1,29 +1,31 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
-/// Runs each trial in a fresh worker process, at most <see cref="MaxConcurrency"/> at a time — the recommended
-/// executor for parallel TorchSharp trials, since every process has its own libtorch generator and thread pool
-/// (decisions §2), exactly like a cluster worker.
+/// Runs trials in long-lived worker processes (a <see cref="WorkerProcessPool"/>), at most
+/// <see cref="MaxConcurrency"/> cores' worth at a time — the recommended executor for parallel TorchSharp trials, since
+/// every process has its own libtorch generator and thread pool (decisions §2), exactly like a cluster worker.
 /// </summary>
 /// <remarks>
-/// Protocol: the scheduler starts <c>workerCommand workerArgs…</c>, writes the <see cref="TrialRequest"/> JSON as
-/// one line on the worker's standard input and closes it. The worker may log anything to stdout/stderr; the
-/// <b>last non-empty line of stdout</b> must be the <see cref="TrialResult"/> JSON. A non-zero exit code, a missing
-/// or unparsable last line, or a result for another trial id gives a <see cref="TrialStatus.Failed"/> result whose
-/// error quotes the end of stderr. On cancellation the worker's process tree is killed and the result is
-/// <see cref="TrialStatus.Cancelled"/>. Intended worker: <c>dotnet Samples.dll trial-worker</c>.
+/// <para>Protocol: a worker (<c>workerCommand workerArgs…</c>, intended: <c>Samples trial-worker …</c>, whose loop is
+/// <see cref="TrialWorker.Run"/>) writes <c>@ready …</c>, then reads one <see cref="TrialRequest"/> JSON line at a time on
+/// standard input and answers each with one <c>@reply</c> line holding the <see cref="TrialResult"/> JSON; it runs many
+/// trials, so the process start and libtorch's initialisation are paid once per worker, not per trial.</para>
+/// <para>Cores: a trial reserves <see cref="ThreadsPerTrial"/> of the <see cref="MaxConcurrency"/> cores (default 1) and
+/// waits, first come first served, until that many are free. A worker that dies before replying is replaced and the trial
+/// runs once more on a fresh worker; a second death, an unparsable reply or a result for another trial id gives a
+/// <see cref="TrialStatus.Failed"/> result quoting the end of the worker's output. On cancellation the worker's process
+/// tree is killed and the result is <see cref="TrialStatus.Cancelled"/>. <see cref="Dispose"/> stops the workers.</para>
 /// </remarks>
-public sealed class ProcessTrialScheduler : ITrialScheduler
+public sealed class ProcessTrialScheduler : ITrialScheduler, IDisposable
 {
-    private const int TailLength = 2000;
     private readonly string _command;
     private readonly string[] _args;
-    private readonly SemaphoreSlim _slots;
+    private readonly Lazy<WorkerProcessPool> _pool;
 
-    /// <summary>Creates a process scheduler.</summary>
+    /// <summary>Creates a process scheduler; workers start with the first trials.</summary>
+    /// <param name="workerCommand">The worker executable.</param>
+    /// <param name="workerArgs">Its arguments.</param>
+    /// <param name="maxParallelTrials">Cores the running trials may use together (and the most workers alive).</param>
     /// <exception cref="ArgumentException">Empty worker command.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxParallelTrials"/> &lt; 1.</exception>
     public ProcessTrialScheduler(string workerCommand, string[] workerArgs, int maxParallelTrials = 1)
@@ -35,7 +37,11 @@ public sealed class ProcessTrialScheduler : ITrialScheduler
         _command = workerCommand;
         _args = workerArgs.ToArray();
         MaxConcurrency = maxParallelTrials;
-        _slots = new SemaphoreSlim(maxParallelTrials, maxParallelTrials);
+        _pool = new Lazy<WorkerProcessPool>(() => new WorkerProcessPool(_command, _args, MaxConcurrency)
+        {
+            WorkingDirectory = WorkingDirectory,
+            EnvironmentVariables = EnvironmentVariables,
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <inheritdoc/>
@@ -44,126 +50,55 @@ public sealed class ProcessTrialScheduler : ITrialScheduler
     /// <summary>Working directory of the workers; null = the current directory.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Extra environment variables for the workers (e.g. OMP_NUM_THREADS=1 when running several).</summary>
+    /// <summary>Extra environment variables for the workers.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The cores a trial uses (its libtorch thread count), e.g. <c>ForecastingTrialRunner.ThreadsFor</c>; null = 1 per
+    /// trial. Values are clamped to [1, <see cref="MaxConcurrency"/>].
+    /// </summary>
+    public Func<TrialRequest, int>? ThreadsPerTrial { get; init; }
+
+    /// <summary>Worker processes started so far.</summary>
+    public int WorkersStarted => _pool.IsValueCreated ? _pool.Value.WorkersStarted : 0;
 
     /// <inheritdoc/>
     public async Task<TrialResult> RunAsync(TrialRequest trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        WorkerProcessReply reply;
         try
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            int threads = ThreadsPerTrial?.Invoke(trial) ?? 1;
+            reply = await _pool.Value.RunAsync(trial.ToJson(), threads, null, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            return TrialResult.Cancelled(trial.TrialId);
+            return TrialResult.Cancelled(trial.TrialId, watch.Elapsed.TotalSeconds);
         }
-        try
-        {
-            return await RunProcessAsync(trial, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    private async Task<TrialResult> RunProcessAsync(TrialRequest trial, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        var start = new ProcessStartInfo(_command)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        };
-        foreach (var a in _args)
-            start.ArgumentList.Add(a);
-        if (WorkingDirectory is not null)
-            start.WorkingDirectory = WorkingDirectory;
-        foreach (var (k, v) in EnvironmentVariables)
-            start.Environment[k] = v;
-
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (Exception ex)
-        {
-            return TrialResult.Failed(trial.TrialId, $"Could not start worker '{_command}': {ex.Message}");
-        }
-        string worker = $"{Environment.MachineName}/worker-pid{process.Id}";
-        var stdoutTask = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            try
-            {
-                await process.StandardInput.WriteLineAsync(trial.ToJson().AsMemory(), cancellationToken).ConfigureAwait(false);
-                await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The worker exited without reading its input; its exit code and stderr tell why.
-            }
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            return TrialResult.Cancelled(trial.TrialId, watch.Elapsed.TotalSeconds) with { Worker = worker };
-        }
-
-        string stdout = await stdoutTask.ConfigureAwait(false);
-        string stderr = await stderrTask.ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-            return TrialResult.Failed(trial.TrialId, $"Worker exited with code {process.ExitCode}. stderr: {Tail(stderr)}", seconds) with { Worker = worker };
-        string? last = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
-        if (last is null)
-            return TrialResult.Failed(trial.TrialId, $"Worker printed no result line. stderr: {Tail(stderr)}", seconds) with { Worker = worker };
+        if (!reply.Succeeded)
+            return TrialResult.Failed(trial.TrialId, reply.Error ?? "The worker gave no reply.", seconds) with { Worker = reply.Worker };
         TrialResult result;
         try
         {
-            result = TrialResult.FromJson(last);
+            result = TrialResult.FromJson(reply.Reply!);
         }
         catch (InvalidDataException ex)
         {
-            return TrialResult.Failed(trial.TrialId, $"Worker's last stdout line is not a trial result ({ex.Message}): {Tail(last)}", seconds) with { Worker = worker };
+            return TrialResult.Failed(trial.TrialId, $"The worker's reply is not a trial result ({ex.Message}): {Shorten(reply.Reply!)}", seconds) with { Worker = reply.Worker };
         }
         if (result.TrialId != trial.TrialId)
-            return TrialResult.Failed(trial.TrialId, $"Worker returned a result for trial '{result.TrialId}' instead of '{trial.TrialId}'.", seconds) with { Worker = worker };
-        return result with { Seconds = result.Seconds > 0 ? result.Seconds : seconds, Worker = result.Worker ?? worker };
+            return TrialResult.Failed(trial.TrialId, $"Worker returned a result for trial '{result.TrialId}' instead of '{trial.TrialId}'.", seconds) with { Worker = reply.Worker };
+        return result with { Seconds = result.Seconds > 0 ? result.Seconds : seconds, Worker = result.Worker ?? reply.Worker };
     }
 
-    private static void Kill(Process process)
+    /// <summary>Stops the worker processes (see <see cref="WorkerProcessPool.Dispose"/>).</summary>
+    public void Dispose()
     {
-        try
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // Exiting while being killed.
-        }
+        if (_pool.IsValueCreated) _pool.Value.Dispose();
     }
 
-    private static string Tail(string text)
-    {
-        text = text.Trim();
-        return text.Length <= TailLength ? text : "…" + text[^TailLength..];
-    }
+    private static string Shorten(string text) => text.Length <= 2000 ? text : text[..2000] + "…";
 }

@@ -15,11 +15,16 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <para><b>Stopping.</b> On cancellation or at the deadline no new trial starts and running trials receive a
 /// cancelled token; <see cref="RunAsync"/> then waits for them to return and reports the outcome (it does not
 /// throw <see cref="OperationCanceledException"/>); finished results are kept.</para>
-/// <para><b>Determinism.</b> With a tuner that ignores results (random search) the set of trials, and with a
-/// deterministic runner their results, do not depend on <see cref="ITrialScheduler.MaxConcurrency"/>. Adaptive
-/// tuners (successive halving) see results in completion order, so with concurrency &gt; 1 the trials they choose
-/// can depend on timing, while each trial's result still does not.</para>
-/// <para><b>Progress</b> is reported synchronously on the sweep loop after each finished trial; wrap it in
+/// <para><b>Determinism.</b> The tuner sees results in the order it proposed the trials, never in completion order:
+/// the runner proposes until <see cref="ITrialScheduler.MaxConcurrency"/> trials are in flight (or the tuner has nothing
+/// to propose), then waits for the <i>oldest</i> trial in flight, records it and tells the tuner, and proposes again.
+/// The sequence of tuner calls, hence the trials and (with a deterministic runner) the results and the results file's
+/// order, is therefore a function of the options and of MaxConcurrency alone, not of timing; MaxConcurrency 1 is the
+/// one-at-a-time sweep. A different MaxConcurrency can change which trials adaptive tuners (successive halving, TPE)
+/// choose — they propose MaxConcurrency trials before seeing a result — but not a trial's result; a random search
+/// proposes the same trials for any MaxConcurrency. Only the time budget depends on timing. The price: a trial that
+/// finished early holds its slot until the older trials in flight have finished.</para>
+/// <para><b>Progress</b> is reported synchronously on the sweep loop after each recorded trial; wrap it in
 /// <see cref="Progress{T}"/> to marshal to another context.</para>
 /// </remarks>
 public sealed class SweepRunner
@@ -85,7 +90,8 @@ public sealed class SweepRunner
         foreach (var r in stored.Where(r => r.Request.SweepId == _options.SweepId))
             Accept(r);
 
-        var inFlight = new Dictionary<Task<TrialResult>, TrialRequest>();
+        // In proposal order: results are taken from the front only (see the remarks on determinism).
+        var inFlight = new List<(Task<TrialResult> Task, TrialRequest Request)>();
         var inFlightIds = new HashSet<string>(StringComparer.Ordinal);
         int executed = 0, reused = 0, duplicates = 0;
         SweepStopReason? stop = null;
@@ -131,7 +137,7 @@ public sealed class SweepRunner
                     progress?.Report(new SweepProgress(completed.Count, inFlight.Count, _options.MaxTrials, clock.Elapsed, record, bestId, bestObjective));
                     continue;
                 }
-                inFlight.Add(RunSafelyAsync(request, trialCancellation.Token), request);
+                inFlight.Add((RunSafelyAsync(request, trialCancellation.Token), request));
                 inFlightIds.Add(request.TrialId);
                 executed++;
             }
@@ -145,11 +151,10 @@ public sealed class SweepRunner
                 break;
             }
 
-            var done = await Task.WhenAny(inFlight.Keys).ConfigureAwait(false);
-            var finishedRequest = inFlight[done];
-            inFlight.Remove(done);
-            inFlightIds.Remove(finishedRequest.TrialId);
+            var (done, finishedRequest) = inFlight[0];
+            inFlight.RemoveAt(0);
             var result = await done.ConfigureAwait(false);
+            inFlightIds.Remove(finishedRequest.TrialId);
             if (result.Status == TrialStatus.Cancelled)
             {
                 stop ??= cancellationToken.IsCancellationRequested ? SweepStopReason.Cancelled : SweepStopReason.TimeBudget;

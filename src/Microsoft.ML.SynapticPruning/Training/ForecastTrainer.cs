@@ -30,6 +30,15 @@ public sealed class ForecastTrainer
     private const int TrimInterval = 100;
 
     /// <summary>
+    /// The intra-op thread count <see cref="Fit"/> uses when <see cref="TrainingOptions.Threads"/> is null: 1 below
+    /// <see cref="SingleThreadParameterLimit"/> parameters, else min(2, <see cref="Environment.ProcessorCount"/>).
+    /// Schedulers that run several fits at once reserve this many cores per fit.
+    /// </summary>
+    /// <param name="parameterCount">Parameters of the network (e.g. <see cref="ForecasterFactory.CountParameters"/>).</param>
+    public static int DefaultThreads(long parameterCount) =>
+        parameterCount < SingleThreadParameterLimit ? 1 : Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>
     /// Trains a forecaster. <paramref name="createModule"/> builds the network (its <see cref="ForecastingModule.Spec"/>
     /// gives lookback, horizon and channels; with a dropout regularization it must have been built with
     /// <c>Spec.Dropout</c> &gt; 0, e.g. <see cref="TrainingOptions.DropoutRate"/>).
@@ -71,7 +80,7 @@ public sealed class ForecastTrainer
             var spec = module.Spec;
             CheckModule(module, spec, train, validation, options);
             long parameterCount = module.parameters().Sum(p => p.numel());
-            torch.set_num_threads(options.Threads ?? (parameterCount < SingleThreadParameterLimit ? 1 : Math.Min(2, Environment.ProcessorCount)));
+            torch.set_num_threads(options.Threads ?? DefaultThreads(parameterCount));
 
             int lookback = spec.Lookback, horizon = spec.Horizon;
             var plan = SplitPlan.Create(train, validation, lookback, horizon, options.ValidationFraction, options.CalibrationFraction);

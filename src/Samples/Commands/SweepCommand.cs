@@ -17,7 +17,7 @@ internal static class SweepCommand
     /// <summary>The help line of the command.</summary>
     public const string Help = "Hyper-parameter sweep (rolling-origin CV on the first 80%), then best vs paper default vs naive on the last 20%. "
         + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
-        + "[--parallel 1 | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
+        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
 
     private const double TestFraction = 0.2;
 
@@ -30,7 +30,7 @@ internal static class SweepCommand
         int trials = cl.Int("trials", quick ? 8 : 20);
         double budgetMinutes = cl.Double("budget-minutes", quick ? 1 : 5);
         string tunerName = cl.String("tuner", "asha");
-        int parallel = cl.Int("parallel", 1);
+        int? parallelOption = cl.String("parallel") is null ? null : cl.Int("parallel", 1);
         string? cluster = cl.String("cluster");
         string? results = cl.String("results");
         string[] models = cl.Strings("models", ForecastingSearchSpace.Models.ToArray());
@@ -39,7 +39,9 @@ internal static class SweepCommand
         var (values, column, datasetSeason, name) = SweepData.Load(data, target);
         var options = ProtocolOptions(cl, datasetSeason);
         cl.RejectUnknown();
-        if (parallel < 1) throw new ArgumentException($"--parallel must be at least 1 (got {parallel}).");
+        if (parallelOption < 1) throw new ArgumentException($"--parallel must be at least 1 (got {parallelOption}).");
+        // Default: one trial per core (a trial on k threads takes k cores), never more workers than trials.
+        int parallel = Math.Max(1, Math.Min(parallelOption ?? Environment.ProcessorCount, trials));
         if (!(budgetMinutes > 0)) throw new ArgumentException($"--budget-minutes must be positive (got {budgetMinutes}).");
 
         int rows = values.Length, testStart = (int)Math.Round(rows * (1 - TestFraction));
@@ -71,11 +73,13 @@ internal static class SweepCommand
         }
         else if (parallel > 1)
             options.Scheduler = WorkerScheduler(parallel, File.Exists(data) ? Path.GetFullPath(data) : data, column, testStart, options);
+        using var workers = options.Scheduler as ProcessTrialScheduler; // stops the worker processes at the end
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"Sweep on {name} ({column}): {rows} rows; the sweep sees rows [0, {testStart}), the test is rows [{testStart}, {rows}).");
         Console.WriteLine($"  horizon {options.Horizon}, {options.Folds} rolling-origin folds, metric {options.Metric}, tuner {tunerName}, ≤ {trials} trials, " +
-                          $"budget {budgetMinutes.ToString(inv)} min, T = {epochs} epochs, {parallel} parallel ({(parallel > 1 ? "worker processes" : "in-process")}), seed {seed}" +
+                          $"budget {budgetMinutes.ToString(inv)} min, T = {epochs} epochs, " +
+                          $"{(cluster is not null ? "cluster workers" : parallel > 1 ? $"parallel {parallel} (worker processes; a trial on k threads takes k of {parallel} cores)" : "parallel 1 (in this process)")}, seed {seed}" +
                           (results is null ? "" : $", results {results}"));
         Console.WriteLine($"  models: {string.Join(", ", models)}");
 
@@ -189,15 +193,14 @@ internal static class SweepCommand
 
     private static ProcessTrialScheduler WorkerScheduler(int parallel, string data, string column, int rows, ForecastingSweepOptions o)
     {
-        string command = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the current executable to start worker processes.");
-        var args = new List<string>();
-        if (Path.GetFileNameWithoutExtension(command).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            args.Add(typeof(Program).Assembly.Location);
+        var (command, args) = ThisProgram.Launch();
         args.Add("trial-worker");
         args.AddRange(WorkerArguments(data, column, rows, o));
+        // Each trial runs on the thread count the trainer's rule gives its network (in a worker exactly as in this process),
+        // and reserves that many of the cores.
         return new ProcessTrialScheduler(command, args.ToArray(), parallel)
         {
-            EnvironmentVariables = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" },
+            ThreadsPerTrial = request => ForecastingTrialRunner.ThreadsFor(request.Configuration, o),
         };
     }
 

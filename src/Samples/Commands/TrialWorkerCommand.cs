@@ -5,9 +5,9 @@ using Microsoft.ML.SynapticPruning.Sweeps;
 namespace Samples.Commands;
 
 /// <summary>
-/// <c>trial-worker</c>: the worker process of <see cref="ProcessTrialScheduler"/> (started by <c>sweep --parallel N</c>).
-/// Reads one trial request (JSON line) from stdin, runs it by rolling-origin CV on the first --rows rows of --data, and
-/// prints the result JSON as the last stdout line. The runner refuses a trial whose data reference (series bytes +
+/// <c>trial-worker</c>: a long-lived worker process of <see cref="ProcessTrialScheduler"/> (started by <c>sweep</c>, parallel
+/// by default). Reads trial requests (one JSON line each) from stdin, runs each by rolling-origin CV on the first --rows rows
+/// of --data, and answers each with one result line, until stdin ends. The runner refuses a trial whose data reference (series bytes +
 /// protocol SHA-256) differs from what this worker loaded.
 /// </summary>
 internal static class TrialWorkerCommand
@@ -26,8 +26,11 @@ internal static class TrialWorkerCommand
         var view = SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length));
         options.LabelColumnName = column;
         using var runner = new ForecastingTrialRunner(ml, view, options, name);
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        return TrialWorker.Run(runner, Console.In, Console.Out, Console.Error, cts.Token);
+        // stdout carries the protocol only; anything else printed goes to stderr.
+        var protocol = Console.Out;
+        Console.SetOut(Console.Error);
+        // The terminal sends Ctrl+C to the whole process group; the parent decides what to stop (it kills its workers).
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        return TrialWorker.Run(runner, Console.In, protocol, Console.Error, $"data {runner.Data.Sha256}");
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.SynapticPruning.Data;
+using Microsoft.ML.SynapticPruning.Sweeps;
 
 namespace Samples.Study;
 
@@ -23,27 +25,28 @@ public static class StudyCommand
     public const int Interrupted = 130;
 
     /// <summary>
-    /// Runs the command on the console: live progress on a terminal, plain lines when redirected; Ctrl+C stops after
-    /// the current trial is abandoned and keeps the finished ones.
+    /// Runs the command on the console: live progress on a terminal, plain lines when redirected; Ctrl+C abandons the
+    /// running trials (their worker processes are stopped) and keeps the finished ones.
     /// </summary>
     /// <param name="args">The arguments after <c>study</c>.</param>
-    /// <param name="runnerFactory">Creates the trial runner (called once, only when trials must run).</param>
+    /// <param name="runnerFactory">Creates the trial runner of an in-process run (called once, only when trials must run there).</param>
+    /// <param name="workers">How to start worker processes for parallel trials; null = every trial runs in this process.</param>
     /// <returns>The exit code.</returns>
-    public static int Run(string[] args, Func<IStudyTrialRunner> runnerFactory)
+    public static int Run(string[] args, Func<IStudyTrialRunner> runnerFactory, StudyWorkers? workers = null)
     {
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler handler = (_, e) =>
         {
             if (cts.IsCancellationRequested) return; // a second Ctrl+C terminates
             e.Cancel = true;
-            Console.Error.WriteLine("Stopping after the current trial is abandoned; finished trials are kept. Press Ctrl+C again to terminate.");
+            Console.Error.WriteLine("Stopping: running trials are abandoned (their workers are stopped); finished trials are kept. Press Ctrl+C again to terminate.");
             cts.Cancel();
         };
         Console.CancelKeyPress += handler;
         try
         {
             bool interactive = !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
-            return Run(args, runnerFactory, Console.Out, Console.Error, interactive, cts.Token);
+            return Run(args, runnerFactory, Console.Out, Console.Error, interactive, cancellationToken: cts.Token, workers: workers);
         }
         finally
         {
@@ -53,13 +56,16 @@ public static class StudyCommand
 
     /// <summary>Runs the command with explicit writers and cancellation (tests, hosts).</summary>
     /// <param name="args">The arguments after <c>study</c>.</param>
-    /// <param name="runnerFactory">Creates the trial runner (called once, only when trials must run).</param>
+    /// <param name="runnerFactory">Creates the trial runner of an in-process run (called once, only when trials must run there).</param>
     /// <param name="output">Progress and summary.</param>
     /// <param name="error">Error messages.</param>
     /// <param name="interactive">Use the live Spectre.Console display.</param>
     /// <param name="cancellationToken">Stops the run; finished trials are kept and reported.</param>
+    /// <param name="workers">How to start worker processes for parallel trials (<c>--parallel</c>, default the number of
+    /// cores); null = every trial runs in this process, one after another.</param>
     /// <returns>The exit code.</returns>
-    public static int Run(string[] args, Func<IStudyTrialRunner> runnerFactory, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
+    public static int Run(string[] args, Func<IStudyTrialRunner> runnerFactory, TextWriter output, TextWriter error, bool interactive,
+        CancellationToken cancellationToken, StudyWorkers? workers = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(runnerFactory);
@@ -77,7 +83,7 @@ public static class StudyCommand
             }
             datasets = LoadDatasets(options);
         }
-        catch (Exception e) when (e is ArgumentException or TimeSeriesDataException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (IsUsageError(e))
         {
             error.WriteLine($"error: {e.Message}");
             error.WriteLine("Run 'study --help' for the options.");
@@ -98,63 +104,65 @@ public static class StudyCommand
             ? StudyGrid.EstimateSample(plan).Where(t => !finished.Contains(t.Id)).ToList()
             : plan.Trials.Where(t => !finished.Contains(t.Id)).ToList();
         int done = plan.Trials.Count(t => finished.Contains(t.Id));
+        var byName = datasets.ToDictionary(d => d.Name);
 
-        var c = CultureInfo.InvariantCulture;
+        int parallel = Math.Max(1, Math.Min(options.Parallel ?? (options.Estimate ? 1 : Environment.ProcessorCount), todo.Count));
+        bool noWorkers = parallel > 1 && workers is null;
+        if (noWorkers) parallel = 1;
+        int[] threads = parallel > 1 ? todo.Select(t => ThreadsOf(workers!, t, byName[t.Dataset])).ToArray() : [];
+
         output.WriteLine($"Study ({options.Protocol.ToString().ToLowerInvariant()} protocol{(options.Quick ? ", quick smoke run" : "")}): {string.Join(", ", datasets.Select(d => $"{d.Name} ({d.RowCount:N0} rows)"))}.");
         output.WriteLine($"Planned trials: {plan.Count:N0} = datasets × lookbacks × horizons × (models × arms × seeds + baselines); {done:N0} already in {store.ResultsPath}; {(options.Estimate ? $"{todo.Count} sample trial(s) to time for the estimate" : $"{todo.Count:N0} to run")}.");
+        if (todo.Count > 0) output.WriteLine(DescribeParallelism(parallel, threads));
+        if (noWorkers && options.Parallel > 1) output.WriteLine("  note: this host starts no worker processes; the trials run one after another in this process.");
         foreach (var s in plan.Skipped) output.WriteLine($"  note: {s}");
         if (store.TruncatedLinesRemoved > 0) output.WriteLine($"  note: removed {store.TruncatedLinesRemoved} truncated last line(s) left by an interrupted run.");
 
-        var byName = datasets.ToDictionary(d => d.Name);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         int failed = 0;
         bool interrupted = false;
-        string? fatal = null;
+        string? fatal = null, workerFailure = null;
         if (todo.Count > 0)
         {
-            IStudyTrialRunner runner;
-            try { runner = runnerFactory(); }
-            catch (Exception e) { error.WriteLine($"error: could not create the trial runner: {e.Message}"); return RunnerError; }
+            IStudyTrialRunner? runner = null;
+            if (parallel == 1)
+            {
+                try { runner = runnerFactory(); }
+                catch (Exception e) { error.WriteLine($"error: could not create the trial runner: {e.Message}"); return RunnerError; }
+            }
             StudyProgress.Run(output, interactive, todo.Count, sink =>
             {
-                for (int i = 0; i < todo.Count; i++)
+                // The one place that records a trial: the parent, in the order trials finish, one whole line per trial.
+                void Record(StudyTrial trial, int index, double secs, StudyTrialResult result)
                 {
-                    if (cancellationToken.IsCancellationRequested) { interrupted = true; break; }
-                    var trial = todo[i];
-                    sink.Started(trial, i);
-                    var clock = Stopwatch.StartNew();
-                    try
-                    {
-                        var result = runner.Run(trial, byName[trial.Dataset], cancellationToken);
-                        clock.Stop();
-                        if (trial.Seed != options.Seeds[0] || trial.Fold != trial.Folds - 1) result = result with { TestActual = null, TestForecast = null };
-                        store.Append(trial, result);
-                        seconds[trial.Id] = clock.Elapsed.TotalSeconds;
-                        sink.Finished(trial, i, clock.Elapsed.TotalSeconds, result, null);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        interrupted = true;
-                        break;
-                    }
-                    catch (NotImplementedException e)
-                    {
-                        fatal = e.Message;
-                        break;
-                    }
-                    catch (Exception e)
-                    {
-                        failed++;
-                        File.AppendAllText(Path.Combine(options.OutputDirectory, "failures.log"),
-                            $"{DateTime.UtcNow:O} {trial.Id}: {e.GetType().Name}: {e.Message}{Environment.NewLine}");
-                        sink.Finished(trial, i, clock.Elapsed.TotalSeconds, null, e.Message);
-                    }
+                    if (trial.Seed != options.Seeds[0] || trial.Fold != trial.Folds - 1) result = result with { TestActual = null, TestForecast = null };
+                    store.Append(trial, result);
+                    seconds[trial.Id] = secs;
+                    sink.Finished(trial, index, secs, result, null);
                 }
+                void Fail(StudyTrial trial, int index, double secs, string kind, string message)
+                {
+                    failed++;
+                    File.AppendAllText(Path.Combine(options.OutputDirectory, "failures.log"),
+                        $"{DateTime.UtcNow:O} {trial.Id}: {kind}: {message}{Environment.NewLine}");
+                    sink.Finished(trial, index, secs, null, message);
+                }
+
+                if (parallel == 1)
+                    (interrupted, fatal) = RunInProcess(todo, byName, runner!, sink, Record, Fail, cancellationToken);
+                else
+                    (interrupted, fatal, workerFailure) = RunInWorkers(args, plan, datasets, todo, threads, parallel, workers!, sink, Record, Fail, cancellationToken);
             });
         }
         if (fatal is not null)
         {
             error.WriteLine($"error: {fatal}. The study command needs a trial runner; the host must pass one to StudyCommand.Run.");
+            return RunnerError;
+        }
+        if (workerFailure is not null)
+        {
+            error.WriteLine($"error: the worker processes could not start: {workerFailure}");
+            error.WriteLine($"Finished trials are kept in {store.ResultsPath}; rerun with the same --out to resume, or add --parallel 1 to run the trials in this process.");
             return RunnerError;
         }
 
@@ -171,8 +179,10 @@ public static class StudyCommand
             return interrupted ? Interrupted : Success;
         }
 
-        var planIds = plan.Trials.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-        var rows = store.Load().Where(r => planIds.Contains(r.Id)).ToList();
+        // Plan order, whatever order the trials finished (and were appended) in: the analysis sees the same rows in the same order.
+        var planIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < plan.Trials.Count; i++) planIndex[plan.Trials[i].Id] = i;
+        var rows = store.Load().Where(r => planIndex.ContainsKey(r.Id)).OrderBy(r => planIndex[r.Id]).ToList();
         if (store.SkippedLines > 0) output.WriteLine($"  note: {store.SkippedLines} malformed line(s) in {store.ResultsPath} were ignored.");
         var files = StudyReport.Write(options.OutputDirectory,
             new StudyReportInput(options, datasets, plan, rows, store.LoadDetails(), failed, interrupted));
@@ -190,7 +200,150 @@ public static class StudyCommand
         return interrupted ? Interrupted : Success;
     }
 
-    private static IReadOnlyList<StudyDataset> LoadDatasets(StudyOptions options)
+    private delegate void RecordTrial(StudyTrial trial, int index, double seconds, StudyTrialResult result);
+
+    private delegate void FailTrial(StudyTrial trial, int index, double seconds, string kind, string message);
+
+    /// <summary>The serial path (<c>--parallel 1</c>): every trial in this process, in plan order.</summary>
+    private static (bool Interrupted, string? Fatal) RunInProcess(List<StudyTrial> todo, Dictionary<string, StudyDataset> byName,
+        IStudyTrialRunner runner, IStudyProgressSink sink, RecordTrial record, FailTrial fail, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < todo.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested) return (true, null);
+            var trial = todo[i];
+            sink.Started(trial, i);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var result = runner.Run(trial, byName[trial.Dataset], cancellationToken);
+                record(trial, i, clock.Elapsed.TotalSeconds, result);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return (true, null);
+            }
+            catch (NotImplementedException e)
+            {
+                return (false, e.Message);
+            }
+            catch (Exception e)
+            {
+                fail(trial, i, clock.Elapsed.TotalSeconds, e.GetType().Name, e.Message);
+            }
+        }
+        return (false, null);
+    }
+
+    /// <summary>
+    /// The parallel path: a <see cref="WorkerProcessPool"/> of <paramref name="parallel"/> cores runs the trials in worker
+    /// processes (<c>study-worker</c> with this run's arguments), admitting them in plan order, each once its thread count
+    /// of cores is free. Results come back to this thread, which alone records them.
+    /// </summary>
+    private static (bool Interrupted, string? Fatal, string? WorkerFailure) RunInWorkers(string[] args, StudyPlan plan, IReadOnlyList<StudyDataset> datasets,
+        List<StudyTrial> todo, int[] threads, int parallel, StudyWorkers workers, IStudyProgressSink sink, RecordTrial record, FailTrial fail,
+        CancellationToken cancellationToken)
+    {
+        string fingerprint = StudyWorker.Fingerprint(plan, datasets);
+        using var pool = new WorkerProcessPool(workers.Command, [.. workers.Arguments, StudyWorker.CommandName, .. args], parallel)
+        {
+            EnvironmentVariables = workers.EnvironmentVariables,
+            ValidateReady = info => info == fingerprint ? null
+                : $"it planned other trials or loaded other data (fingerprint {info}, this run {fingerprint}); did the data files change?",
+        };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var events = new BlockingCollection<(int Index, bool Started, WorkerProcessReply? Reply)>();
+        var clocks = new Stopwatch?[todo.Count];
+        var tasks = new Task[todo.Count];
+        // Called in plan order: the pool admits the trials in this order (a trial waits until its cores are free).
+        for (int i = 0; i < todo.Count; i++) tasks[i] = RunOne(i);
+
+        async Task RunOne(int index)
+        {
+            try
+            {
+                var reply = await pool.RunAsync(StudyWorker.Request(todo[index]), threads[index], () => events.Add((index, true, null)), stop.Token).ConfigureAwait(false);
+                events.Add((index, false, reply));
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                events.Add((index, false, null)); // abandoned
+            }
+        }
+
+        bool interrupted = false;
+        string? fatal = null, workerFailure = null;
+        int open = todo.Count;
+        void Handle((int Index, bool Started, WorkerProcessReply? Reply) e)
+        {
+            var trial = todo[e.Index];
+            if (e.Started)
+            {
+                clocks[e.Index] = Stopwatch.StartNew();
+                sink.Started(trial, e.Index);
+                return;
+            }
+            open--;
+            double secs = clocks[e.Index]?.Elapsed.TotalSeconds ?? 0;
+            if (e.Reply is not { } reply) return; // abandoned: not finished, runs again on resume
+            if (reply.StartFailed)
+            {
+                workerFailure ??= reply.Error;
+                return;
+            }
+            if (!reply.Succeeded)
+            {
+                fail(trial, e.Index, secs, "WorkerExited", reply.Error ?? "the worker gave no reply");
+                return;
+            }
+            StudyWorkerReply answer;
+            try { answer = StudyWorker.ParseReply(reply.Reply!); }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+            {
+                fail(trial, e.Index, secs, "InvalidDataException", $"unreadable worker reply ({ex.Message})");
+                return;
+            }
+            if (answer.Id != trial.Id)
+                fail(trial, e.Index, secs, "InvalidDataException", $"the worker answered for trial '{answer.Id}'");
+            else if (answer.Result is { } result)
+                record(trial, e.Index, answer.Seconds, result);
+            else if (answer.ErrorType == nameof(NotImplementedException))
+                fatal ??= answer.Error;
+            else
+                fail(trial, e.Index, answer.Seconds, answer.ErrorType ?? "Exception", answer.Error ?? "unknown error");
+        }
+
+        while (open > 0 && fatal is null && workerFailure is null)
+        {
+            (int, bool, WorkerProcessReply?) e;
+            try { e = events.Take(cancellationToken); }
+            catch (OperationCanceledException) { interrupted = true; break; }
+            Handle(e);
+        }
+        // Stop whatever still runs or waits (workers killed), then record the trials that finished meanwhile.
+        stop.Cancel();
+        try { Task.WaitAll(tasks); } catch (AggregateException) { }
+        while (events.TryTake(out var e)) Handle(e);
+        return (interrupted, fatal, workerFailure);
+    }
+
+    private static int ThreadsOf(StudyWorkers workers, StudyTrial trial, StudyDataset data)
+    {
+        try { return Math.Max(1, workers.ThreadsPerTrial(trial, data)); }
+        catch (ArgumentException) { return 1; } // an invalid network fails in the worker, with the reason
+    }
+
+    private static string DescribeParallelism(int parallel, int[] threads)
+    {
+        if (parallel == 1) return "Parallelism: 1 — trials run one after another in this process (--parallel N runs N at once in worker processes).";
+        int wide = threads.Count(t => t > 1);
+        return $"Parallelism: {parallel} worker processes on {parallel} cores; a trial on k threads takes k cores{(wide > 0 ? $" ({wide} trial(s) on {threads.Max()} threads wait for {Math.Min(threads.Max(), parallel)} free cores)" : " (every trial here uses 1 thread)")}; results are the same as with --parallel 1.";
+    }
+
+    internal static bool IsUsageError(Exception e) =>
+        e is ArgumentException or TimeSeriesDataException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException;
+
+    internal static IReadOnlyList<StudyDataset> LoadDatasets(StudyOptions options)
     {
         if (options.CustomData is { } custom)
             return [StudyDataLoader.LoadCustom(custom, options.Protocol, options.Quick, options.BacktestFolds)];

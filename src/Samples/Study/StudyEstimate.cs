@@ -41,7 +41,7 @@ public sealed record StudyEstimate(IReadOnlyList<(string Dataset, int Trials, in
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine($"# Running-time estimate (an estimate, not a measurement): {options.Protocol.ToString().ToLowerInvariant()} protocol").AppendLine();
-        sb.AppendLine("One trial per dataset × model × method was run at the middle lookback, the first horizon and the first seed, and its wall-clock time was multiplied by the number of trials of that dataset × model × method in the full grid. Lookback changes the cost of recurrent models and early stopping changes the epochs run, so the figure is rough (one process, sequential).").AppendLine();
+        sb.AppendLine($"One trial per dataset × model × method was run at the middle lookback, the first horizon and the first seed, and its wall-clock time was multiplied by the number of trials of that dataset × model × method in the full grid. Lookback changes the cost of recurrent models and early stopping changes the epochs run, so the figure is rough. It is the sequential time (the trials timed one at a time{(options.Parallel > 1 ? string.Create(c, $"; here {options.Parallel} ran at once, which can slow each one") : "")}); a run with --parallel N (default: the number of cores) takes roughly this divided by N when its trials use one thread each.").AppendLine();
         sb.AppendLine("| dataset | trials | sampled | estimated time |").AppendLine("|---|---:|---:|---:|");
         foreach (var (d, n, s, sec) in Lines)
             sb.AppendLine(string.Format(c, "| {0} | {1:N0} | {2} | {3} |", d, n, s, StudyProgress.FormatDuration(sec)));

@@ -55,6 +55,11 @@ public sealed record StudyOptions
     /// <summary>Rolling-origin backtest folds (rigorous only). Default 1 (no backtest).</summary>
     public int BacktestFolds { get; init; } = 1;
 
+    /// <summary>Trials run at once, each in its own worker process; null = the default (the number of cores, capped by
+    /// the number of trials to run; 1 with <see cref="Estimate"/>, which times trials one at a time). 1 = in this process,
+    /// one after another.</summary>
+    public int? Parallel { get; init; }
+
     /// <summary>Show help and exit.</summary>
     public bool ShowHelp { get; init; }
 
@@ -79,6 +84,9 @@ public sealed record StudyOptions
           --horizon a,b               default 1,7 (rigorous) or 1 (paper)
           --epochs N                  most epochs per trial (default 20, quick 8)
           --out DIR                   results folder; rerunning with the same folder resumes
+          --parallel N                trials run at once in N worker processes, a trial on k threads taking k of the
+                                      N cores (default: the number of cores; same results as 1); 1 = one after
+                                      another in this process (the default with --estimate)
           --covariates                give the recommended covariates to rnn/lstm/gru
           --backtest K                rolling-origin backtest (rigorous): the last 20% of rows split into K test
                                       blocks, each with its own expanding training part; folds average like seeds
@@ -141,6 +149,7 @@ public sealed record StudyOptions
                 case "--horizon" or "--horizons": o = o with { Horizons = IntList(a, Value(), 1) }; break;
                 case "--epochs": o = o with { Epochs = IntList(a, Value(), 1).Single() }; break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
+                case "--parallel": o = o with { Parallel = IntList(a, Value(), 1).Single() }; break;
                 case "--data-root": o = o with { DataRoot = Value() }; break;
                 case "--data": data = Value(); break;
                 case "--target": target = Value(); break;

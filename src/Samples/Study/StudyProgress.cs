@@ -15,7 +15,7 @@ public interface IStudyProgressSink
 }
 
 /// <summary>
-/// Shows the trial loop's progress: a live Spectre.Console display (trials done/remaining, ETA, current trial) on an
+/// Shows the trial loop's progress: a live Spectre.Console display (trials done/remaining, ETA, the trials running now) on an
 /// interactive terminal, plain lines otherwise (redirected output, CI).
 /// </summary>
 public static class StudyProgress
@@ -74,17 +74,27 @@ public static class StudyProgress
 
     private sealed class LiveSink(ProgressTask task, int count) : IStudyProgressSink
     {
+        private readonly List<StudyTrial> _running = [];
         private int _done;
 
-        public void Started(StudyTrial trial, int index) =>
-            task.Description = $"[bold]{_done}/{count}[/] [grey]{Markup.Escape($"{trial.Dataset} {trial.Model} {trial.Method} L{trial.Lookback} H{trial.Horizon} s{trial.Seed}")}[/]";
+        public void Started(StudyTrial trial, int index)
+        {
+            _running.Add(trial);
+            Describe();
+        }
 
         public void Finished(StudyTrial trial, int index, double seconds, StudyTrialResult? result, string? error)
         {
             _done++;
+            _running.Remove(trial);
             task.Increment(1);
+            Describe();
             if (error is not null)
                 AnsiConsole.MarkupLine($"[red]failed[/] {Markup.Escape(trial.Id)}: {Markup.Escape(error)}");
         }
+
+        // Done/total, then the trials running now (several with --parallel).
+        private void Describe() =>
+            task.Description = $"[bold]{_done}/{count}[/] [grey]{Markup.Escape(string.Join(" | ", _running.Select(t => $"{t.Dataset} {t.Model} {t.Method} L{t.Lookback} H{t.Horizon} s{t.Seed}")))}[/]";
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
+using TorchSharp;
 
 namespace Samples.Study;
 
@@ -19,13 +20,31 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
 {
     private const int ForecastsKept = 1000;
 
+    /// <summary>
+    /// The libtorch thread count <paramref name="trial"/> runs on: 1 for the baselines without a network (naive, seasonal
+    /// naive; FastTree is told to use one thread), else the trainer's rule for the trial's network
+    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 1 below 200,000 parameters, else min(2, cores)). <see cref="Run"/> trains
+    /// <i>and</i> forecasts on exactly this many threads whatever the process's setting, so a trial gives the same bits in
+    /// this process, in a worker process, first or after other trials; parallel runs reserve this many cores per trial.
+    /// </summary>
+    public static int ThreadsFor(StudyTrial trial, StudyDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(data);
+        if (trial.IsBaseline && trial.Method != StudyMethods.DLinear) return 1;
+        return ForecastTrainer.DefaultThreads(ForecasterFactory.CountParameters(BuildSpec(trial, CovariateCount(trial, data))));
+    }
+
+    private static int CovariateCount(StudyTrial trial, StudyDataset data) =>
+        trial.IsBaseline || trial.Model is "patchtst" ? 0 : data.Covariates.Count;
+
     /// <inheritdoc />
     public StudyTrialResult Run(StudyTrial trial, StudyDataset data, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var split = data.GetSplit(trial.Lookback, trial.Horizon, trial.Fold);
         var target = data.Target.Select(v => (float)v).ToArray();
-        var covariates = trial.IsBaseline || trial.Model is "patchtst" ? Array.Empty<float[]>()
+        var covariates = CovariateCount(trial, data) == 0 ? Array.Empty<float[]>()
             : data.Covariates.Select(c => data.Series.Covariate(c).Select(v => (float)v).ToArray()).ToArray();
         var imputed = data.Series.Imputed;
         int L = trial.Lookback, H = trial.Horizon;
@@ -51,20 +70,30 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
         {
             var spec = BuildSpec(trial, covariates.Length);
             var options = BuildOptions(trial, split);
+            options.Threads = ThreadsFor(trial, data);
             var all = new TimeSeriesData(new[] { target }, covariates, null, imputed);
             if (split.ScalerPolicy == StudyScalerPolicy.WholeSeries) options.Scaler = ChannelScaler.Fit(all, all.Length);
             var train = all.Slice(0, split.TrainEnd);
             int validationFrom = Math.Max(0, split.ValidationStart - L);
             var validation = all.Slice(validationFrom, split.ValidationEnd - validationFrom);
-            using var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, options, null, cancellationToken);
-            forecasts = Predict(trained, all, origins, trial);
-            epochs = trained.EpochsRun;
-            if (trained.PruningSummary is { } p)
+            int previousThreads = torch.get_num_threads();
+            torch.set_num_threads(options.Threads.Value); // the forecasts too, not only the fit
+            try
             {
-                sparsity = p.GlobalSparsity;
-                foreach (var t in p.PerTensor) layers[t.Name] = t.Sparsity;
+                using var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, options, null, cancellationToken);
+                forecasts = Predict(trained, all, origins, trial);
+                epochs = trained.EpochsRun;
+                if (trained.PruningSummary is { } p)
+                {
+                    sparsity = p.GlobalSparsity;
+                    foreach (var t in p.PerTensor) layers[t.Name] = t.Sparsity;
+                }
+                history.AddRange(trained.History.Select(r => new SparsityPoint(r.Epoch, r.GlobalSparsity)));
             }
-            history.AddRange(trained.History.Select(r => new SparsityPoint(r.Epoch, r.GlobalSparsity)));
+            finally
+            {
+                torch.set_num_threads(previousThreads);
+            }
         }
         double seconds = watch.Elapsed.TotalSeconds;
 

@@ -178,19 +178,16 @@ public sealed class ForecastingSweepTests
         var trial = new TrialRequest("s", config, 3, 0, 2, 2, runner.Data);
         var inProcess = runner.Run(trial, CancellationToken.None);
 
-        var output = new StringWriter();
-        int code = TrialWorker.Run(runner, new StringReader(trial.ToJson()), output, new StringWriter());
+        var (code, reply) = WorkerTestDriver.RunOnce(runner, trial);
         Assert.Equal(0, code);
-        var viaWorker = TrialResult.FromJson(output.ToString().Trim().Split('\n')[^1]);
+        var viaWorker = TrialResult.FromJson(reply);
         Assert.Equal(TrialStatus.Succeeded, viaWorker.Status);
         Assert.Equal(inProcess.Objective, viaWorker.Objective);
 
         // A worker holding different data (one value changed) refuses the trial.
         var other = new ForecastingTrialRunner(ml, Series(ml, (i, v) => i == 7 ? v + 1 : v), SmallSweep());
         Assert.NotEqual(runner.Data.Sha256, other.Data.Sha256);
-        output = new StringWriter();
-        TrialWorker.Run(other, new StringReader(trial.ToJson()), output, new StringWriter());
-        var refused = TrialResult.FromJson(output.ToString().Trim().Split('\n')[^1]);
+        var refused = TrialResult.FromJson(WorkerTestDriver.RunOnce(other, trial).Reply);
         Assert.Equal(TrialStatus.Failed, refused.Status);
         Assert.Contains("SHA-256", refused.Error);
     }

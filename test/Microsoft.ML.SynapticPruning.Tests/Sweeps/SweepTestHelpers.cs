@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Sweeps;
@@ -90,4 +91,49 @@ internal sealed class TempFolder : IDisposable
 internal static class TestData
 {
     public static readonly DataReference Data = new("synthetic", new string('a', 64));
+}
+
+/// <summary>A string writer that may be read while another thread writes to it.</summary>
+internal sealed class LockedWriter : StringWriter
+{
+    public override void Write(char value) { lock (this) base.Write(value); }
+    public override void Write(string? value) { lock (this) base.Write(value); }
+    public override void Write(char[] buffer, int index, int count) { lock (this) base.Write(buffer, index, count); }
+    public override void WriteLine(string? value) { lock (this) base.WriteLine(value); }
+    public override string ToString() { lock (this) return base.ToString(); }
+}
+
+/// <summary>Standard input of a worker whose parent is still there: lines arrive when sent; the end comes when <see cref="End"/> is called.</summary>
+internal sealed class QueueReader : TextReader
+{
+    private readonly BlockingCollection<string> _lines = new();
+
+    public void Send(string line) => _lines.Add(line);
+
+    public void End() => _lines.CompleteAdding();
+
+    public override string? ReadLine()
+    {
+        try { return _lines.Take(); }
+        catch (InvalidOperationException) { return null; }
+    }
+}
+
+/// <summary>Runs <see cref="TrialWorker.Run"/> the way a parent process drives it.</summary>
+internal static class WorkerTestDriver
+{
+    /// <summary>Sends <paramref name="request"/>, waits for the reply line, then closes the input; returns the exit code and the reply (the text after <c>@reply </c>).</summary>
+    public static (int ExitCode, string Reply) RunOnce(ITrialRunner runner, TrialRequest request)
+    {
+        var input = new QueueReader();
+        var output = new LockedWriter();
+        var worker = Task.Run(() => TrialWorker.Run(runner, input, output, new StringWriter()));
+        input.Send(request.ToJson());
+        string? reply = null;
+        SpinWait.SpinUntil(() => (reply = output.ToString().Split('\n').FirstOrDefault(l => l.StartsWith(WorkerProcessPool.ReplyPrefix, StringComparison.Ordinal))) is not null || worker.IsCompleted,
+            TimeSpan.FromSeconds(60));
+        input.End();
+        if (!worker.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException("The worker did not stop after its input ended.");
+        return (worker.Result, reply?[WorkerProcessPool.ReplyPrefix.Length..].Trim() ?? throw new InvalidOperationException("No reply: " + output));
+    }
 }

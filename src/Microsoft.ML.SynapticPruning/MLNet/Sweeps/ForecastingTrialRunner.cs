@@ -137,6 +137,10 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var options = CreateOptions(trial.Configuration, _options, trial.MaxEpochs, trial.Seed);
+        // The whole trial (every fold's fit, forecasts and scores) runs on the thread count the trainer's rule gives, whatever
+        // the process's setting: a trial's result does not depend on where, or after what, it runs.
+        int threads = options.NumberOfThreads ?? ThreadsFor(trial.Configuration, _options);
+        options.NumberOfThreads = threads;
         options.Confidence = null;
         options.StopAfterEpochs = trial.EpochBudget < trial.MaxEpochs ? trial.EpochBudget : null;
         options.CancellationToken = cancellationToken;
@@ -147,6 +151,8 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         // Owned by this call from here on: released when the trial ends, whatever happens (a retry trains from scratch).
         var resumeFrom = resumeEnabled && trial.ResumeFromTrialId is not null ? TakeResumeStates(trial) : null;
         var captured = capture ? new TrainingResumeState?[folds.Count] : null;
+        int previousThreads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(threads);
         try
         {
             var result = RunFolds(trial, options, folds, resumeFrom is { } r && r.Length == folds.Count ? r : null, captured, watch, cancellationToken);
@@ -159,6 +165,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         }
         finally
         {
+            TorchSharp.torch.set_num_threads(previousThreads);
             options.ResumeFrom = null;
             options.ResumeStateCaptured = null;
             Release(resumeFrom);
@@ -214,6 +221,29 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         if (!double.IsFinite(objective))
             return TrialResult.Failed(trial.TrialId, $"The objective ({_options.Metric}) is {objective} (e.g. a MASE scale of 0 or NaN forecasts).", watch.Elapsed.TotalSeconds);
         return TrialResult.Succeeded(trial.TrialId, objective, means, epochsRun, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The libtorch thread count a trial of <paramref name="configuration"/> runs on: the trainer's rule
+    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 1 below 200,000 parameters, else min(2, cores)) for the network the
+    /// configuration describes. <see cref="Run"/> runs the whole trial on it; a scheduler running trials in parallel reserves
+    /// this many cores per trial (<see cref="ProcessTrialScheduler.ThreadsPerTrial"/>). 1 for a configuration that does not
+    /// describe a valid network (the trial itself then fails with the reason).
+    /// </summary>
+    public static int ThreadsFor(Configuration configuration, ForecastingSweepOptions sweep)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(sweep);
+        try
+        {
+            var o = CreateOptions(configuration, sweep, maxEpochs: 1, seed: 0);
+            if (o.NumberOfThreads is { } fixedThreads) return fixedThreads;
+            return ForecastTrainer.DefaultThreads(Models.ForecasterFactory.CountParameters(PrunedForecastingEstimator.BuildSpec(o)));
+        }
+        catch (ArgumentException)
+        {
+            return 1;
+        }
     }
 
     /// <summary>
