@@ -53,6 +53,8 @@ public sealed class CompactedPatchTstConformanceTests
             report.Compare($"{shape}: compacted model vs reference of the masked model", compactedForecast, maskedReference);
             report.Compare($"{shape}: masked model vs its reference", ModelForward.Run(masked, x, ForwardMode.Inference), maskedReference);
         }
-        report.AssertAllConform(_output);
+        _output.WriteLine(report.Summary);
+        Assert.True(report.Cases > 0, "The grid compared no case: an empty grid proves nothing.");
+        Assert.True(report.Failures.Count == 0, report.FailureMessage);
     }
 }

@@ -38,7 +38,9 @@ public sealed class PatchTstConformanceTests
             var actual = ModelForward.Run(module, x, mode);
             report.Compare($"{shape} [{mode}]", actual, expected);
         }
-        report.AssertAllConform(_output);
+        _output.WriteLine(report.Summary);
+        Assert.True(report.Cases > 0, "The grid compared no case: an empty grid proves nothing.");
+        Assert.True(report.Failures.Count == 0, report.FailureMessage);
     }
 
     [Fact]
@@ -59,6 +61,8 @@ public sealed class PatchTstConformanceTests
             var after = ModuleTensors.Of(module);
             foreach (var (name, value) in expected) report.Compare($"{shape} {name}", after[name], value);
         }
-        report.AssertAllConform(_output);
+        _output.WriteLine(report.Summary);
+        Assert.True(report.Cases > 0, "The grid compared no case: an empty grid proves nothing.");
+        Assert.True(report.Failures.Count == 0, report.FailureMessage);
     }
 }

@@ -42,6 +42,8 @@ public sealed class RecurrentConformanceTests
             var actual = ModelForward.Run(module, x, mode);
             report.Compare($"{shape} [{mode}]", actual, expected);
         }
-        report.AssertAllConform(_output);
+        _output.WriteLine(report.Summary);
+        Assert.True(report.Cases > 0, "The grid compared no case: an empty grid proves nothing.");
+        Assert.True(report.Failures.Count == 0, report.FailureMessage);
     }
 }
