@@ -20,7 +20,7 @@ internal static class BenchData
     }
 
     /// <summary>
-    /// Household power's target over all ~35k rows; the 782 missing hours (decisions.md §6) are filled with the last
+    /// Household power's target over all ~35k rows; the 782 missing hours (docs/data-layer.md: zero runs of ≥ 2 h are unrecorded minutes) are filled with the last
     /// observed value so the whole file is one series (a benchmark of memory, not of accuracy).
     /// </summary>
     public static float[] HouseholdPower()

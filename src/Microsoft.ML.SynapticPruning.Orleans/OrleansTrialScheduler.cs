@@ -21,7 +21,7 @@ namespace Microsoft.ML.SynapticPruning.Orleans;
 /// <see cref="OrleansTrialSchedulerOptions.CallTimeout"/>) until <see cref="OrleansTrialSchedulerOptions.RetryLimit"/>.</para>
 /// <para>A trial the coordinator already finished (a resumed sweep whose results file missed it) returns its stored
 /// result at once: the coordinator's persisted state is the source of truth in cluster mode and the results file
-/// mirrors it (decisions §10).</para>
+/// mirrors it (docs/design.md, "Sweeps and the cluster").</para>
 /// <para>When the cluster stays unreachable for <see cref="OrleansTrialSchedulerOptions.RetryLimit"/>, the trial is
 /// returned as <see cref="TrialStatus.Cancelled"/> (not recorded; the sweep stops and resumes later), never as a
 /// recorded failure.</para>

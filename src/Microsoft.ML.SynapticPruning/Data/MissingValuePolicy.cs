@@ -3,7 +3,7 @@ namespace Microsoft.ML.SynapticPruning.Data;
 /// <summary>What to do with missing values (<see cref="double.NaN"/>) in a series.</summary>
 /// <remarks>
 /// The study uses <see cref="Interpolate"/> with a maximum gap of 6 steps: longer gaps split the series into
-/// segments, and imputed targets are never scored (decisions §6). Library users get <see cref="Error"/> by default
+/// segments, and imputed targets are never scored (docs/data-layer.md). Library users get <see cref="Error"/> by default
 /// so that missing data is never filled silently.
 /// </remarks>
 public enum MissingValuePolicy

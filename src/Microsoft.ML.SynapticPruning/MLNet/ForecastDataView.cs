@@ -5,7 +5,7 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// <summary>
 /// The lazy, streaming output of a forecasting transformer: the input's columns plus <c>Forecast</c> (float[Horizon]) and,
 /// when intervals were fitted, <c>ForecastLower</c>/<c>ForecastUpper</c>. The forecast at row t uses rows t−L+1..t and
-/// predicts t+1..t+H (decisions.md §3); rows with fewer than L rows of history, or whose window holds a NaN, get a
+/// predicts t+1..t+H (docs/design.md, "Rows in ML.NET"); rows with fewer than L rows of history, or whose window holds a NaN, get a
 /// NaN vector. Forecasts are computed in blocks from a ring buffer by a second, leading cursor, so a pass over the
 /// data reads each input row twice but runs the network once per block, never once per row. Shuffling is refused.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.ML.SynapticPruning.Evaluation;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
 
-/// <summary>Reads a scored view (label + forecast vector) and feeds the metrics accumulator (decisions.md §3).</summary>
+/// <summary>Reads a scored view (label + forecast vector) and feeds the metrics accumulator (docs/design.md, "Rows in ML.NET").</summary>
 internal static class ForecastingEvaluation
 {
     public static ForecastMetrics Evaluate(IDataView data, string label, string forecast, double? maseScale, long firstScoredRow = 0)

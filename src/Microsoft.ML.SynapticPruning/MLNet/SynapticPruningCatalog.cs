@@ -72,7 +72,7 @@ public static class SynapticPruningCatalog
     /// <param name="forecastColumnName">The forecast vector column.</param>
     /// <param name="maseScale">MASE denominator; null = the model's stored training-part seasonal-naive MAE.</param>
     /// <param name="firstScoredRow">Only windows whose first target row is at least this (0-based) row are scored: transform the whole
-    /// series and pass the first row of the test segment, so no test row loses its history (decisions.md §3).</param>
+    /// series and pass the first row of the test segment, so no test row loses its history (docs/design.md, "Rows in ML.NET").</param>
     public static ForecastMetrics Evaluate(this ForecastingCatalog catalog, IDataView data, string labelColumnName, string forecastColumnName = "Forecast",
         double? maseScale = null, long firstScoredRow = 0)
     {

@@ -5,7 +5,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// <summary>
 /// How a forward pass treats stochastic layers. Passed explicitly down the module tree so that Monte-Carlo dropout
 /// never flips a shared module into <c>train()</c> mode and every random draw comes from a caller-owned generator
-/// (decisions.md §2). Immutable; safe to share across threads as long as the generator is not shared.
+/// (docs/design.md, "Determinism and threads"). Immutable; safe to share across threads as long as the generator is not shared.
 /// </summary>
 public sealed class ForwardContext
 {

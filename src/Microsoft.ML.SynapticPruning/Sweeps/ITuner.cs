@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
-/// Proposes trials from the results seen so far. Runs in the submitting process only (decisions §10); executors
+/// Proposes trials from the results seen so far. Runs in the submitting process only (docs/design.md, "Sweeps and the cluster"); executors
 /// never see it. Implementations are deterministic given their seed and the sequence of calls.
 /// </summary>
 /// <remarks>

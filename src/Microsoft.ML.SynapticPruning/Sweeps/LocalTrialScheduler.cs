@@ -8,7 +8,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 /// <remarks>
 /// The forecasting runner is deterministic per trial because each fit seeds itself from the trial seed. However,
-/// libtorch's random generator and its intra-op thread pool are process-wide (decisions §2): two TorchSharp fits
+/// libtorch's random generator and its intra-op thread pool are process-wide (docs/design.md, "Determinism and threads"): two TorchSharp fits
 /// running in parallel threads of one process share them, so their results then depend on timing. Use this
 /// scheduler with <c>maxParallelTrials = 1</c> for real training, or for runners whose every random draw uses a
 /// per-fit generator; for parallel real trials use <see cref="ProcessTrialScheduler"/> (long-lived worker processes,

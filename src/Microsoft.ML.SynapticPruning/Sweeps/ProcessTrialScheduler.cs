@@ -3,7 +3,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <summary>
 /// Runs trials in long-lived worker processes (a <see cref="WorkerProcessPool"/>), at most
 /// <see cref="MaxConcurrency"/> cores' worth at a time — the recommended executor for parallel TorchSharp trials, since
-/// every process has its own libtorch generator and thread pool (decisions §2), exactly like a cluster worker.
+/// every process has its own libtorch generator and thread pool (docs/design.md, "Determinism and threads"), exactly like a cluster worker.
 /// </summary>
 /// <remarks>
 /// <para>Protocol: a worker (<c>workerCommand workerArgs…</c>, intended: <c>Samples trial-worker …</c>, whose loop is

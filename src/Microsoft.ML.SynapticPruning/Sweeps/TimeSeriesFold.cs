@@ -4,7 +4,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// One rolling-origin fold, in row indices of the time-ordered series (end indices exclusive). Training uses rows
 /// [<see cref="TrainStart"/>, <see cref="TrainEnd"/>); the test segment is [<see cref="TestStart"/>, <see cref="TestEnd"/>)
 /// with <see cref="TestStart"/> = <see cref="TrainEnd"/>. Score the test segment by forecasting from the whole
-/// series and keeping only windows whose targets all lie in it (decisions §3), so its first rows are not lost.
+/// series and keeping only windows whose targets all lie in it (docs/design.md, "Rows in ML.NET"), so its first rows are not lost.
 /// </summary>
 /// <param name="Index">0-based fold index (0 = earliest origin).</param>
 /// <param name="TrainStart">First training row (always 0: expanding window).</param>

@@ -10,7 +10,7 @@ namespace Samples.Commands;
 
 /// <summary>
 /// Proof that the forecasters are real: the standard ETTh1 long-horizon protocol (multivariate, L = 336, H = 96, every
-/// test window, metrics on the standardised scale; accuracy-anchors §1) for PatchTST/42 and DLinear with the published
+/// test window, metrics on the standardised scale; docs/accuracy.md) for PatchTST/42 and DLinear with the published
 /// settings, epochs capped to fit a 2-core machine. Writes docs/accuracy.md beside the published figures.
 /// </summary>
 internal static class AccuracyCommand

@@ -3,7 +3,7 @@ using Microsoft.ML.SynapticPruning.Evaluation.Statistics;
 
 namespace Samples.Study;
 
-/// <summary>One cell of the statistics: a method in a block, averaged over its seeds (decisions §7).</summary>
+/// <summary>One cell of the statistics: a method in a block, averaged over its seeds (docs/study.md, "Statistics").</summary>
 /// <param name="Dataset">Dataset.</param>
 /// <param name="Model">Model, or <c>baseline</c>.</param>
 /// <param name="Method">Arm or baseline.</param>
@@ -42,7 +42,7 @@ public sealed record StudyScopeAnalysis(string Scope, IReadOnlyList<StudyMethodS
 
 /// <summary>
 /// Forms the statistics blocks and runs the comparisons: a block is (dataset, model, lookback, horizon), its cell is the
-/// mean over seeds, only the regularization arms are ranked, baselines are summarised beside them (decisions §7).
+/// mean over seeds, only the regularization arms are ranked, baselines are summarised beside them (docs/study.md, "Statistics").
 /// </summary>
 public sealed class StudyAnalysis
 {

@@ -43,7 +43,7 @@ public sealed record StudyOptions
     /// <summary>Data root of the bundled datasets, or null to find it.</summary>
     public string? DataRoot { get; init; }
 
-    /// <summary>Quick smoke run (decisions §9): Bitcoin in full plus the last 2,000 rows of every other dataset, 2 lookbacks, 3 seeds, ≤ 8 epochs, LSTM and PatchTST, horizon 1.</summary>
+    /// <summary>Quick smoke run (docs/study.md): Bitcoin in full plus the last 2,000 rows of every other dataset, 2 lookbacks, 3 seeds, ≤ 8 epochs, LSTM and PatchTST, horizon 1.</summary>
     public bool Quick { get; init; }
 
     /// <summary>Estimate the full grid's running time from a stratified sample instead of running it.</summary>

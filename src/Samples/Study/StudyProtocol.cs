@@ -42,7 +42,7 @@ public enum StudyPruningCurve
     ZhuGupta,
 }
 
-/// <summary>Which epoch counting the pruning schedule uses (decisions §1).</summary>
+/// <summary>Which epoch counting the pruning schedule uses (docs/design.md, "Schedule counting").</summary>
 public enum StudyScheduleCounting
 {
     /// <summary>p = clip((e − w)/(T − 1 − w), 0, 1): the last epoch reaches s_f.</summary>

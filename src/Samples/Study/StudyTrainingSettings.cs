@@ -18,7 +18,7 @@ public sealed record StudyTrainingSettings
     public int Patience { get; init; } = 3;
 
     /// <summary>Whether the best validation epoch's weights (and masks) are restored. Paper: false (last weights kept);
-    /// rigorous: true (only epochs ≥ warm-up are eligible, decisions §1).</summary>
+    /// rigorous: true (only epochs ≥ warm-up are eligible, docs/design.md, "Schedule counting").</summary>
     public bool RestoreBestWeights { get; init; }
 
     /// <summary>Dropout rate of the dropout and MC-dropout arms (and of PatchTST's pruning arm in the paper protocol). 0.3.</summary>
@@ -45,7 +45,7 @@ public sealed record StudyTrainingSettings
     public StudyScheduleCounting ScheduleCounting { get; init; } = StudyScheduleCounting.ReachesFinal;
 
     /// <summary>Per-window normalisation of RNN/LSTM/GRU. Paper: <see cref="InstanceNormalization.None"/> (global
-    /// scaler only, as the authors); rigorous: <see cref="InstanceNormalization.WindowLast"/> (decisions §4).</summary>
+    /// scaler only, as the authors); rigorous: <see cref="InstanceNormalization.WindowLast"/> (docs/design.md, "Inputs and normalisation").</summary>
     public InstanceNormalization RecurrentNormalization { get; init; } = InstanceNormalization.WindowLast;
 
     /// <summary>Per-window normalisation of PatchTST and DLinear: <see cref="InstanceNormalization.Window"/> (RevIN, as published).</summary>

@@ -57,7 +57,7 @@ public sealed record StudyTrial(
         string.Create(CultureInfo.InvariantCulture,
             $"{protocol.ToString().ToLowerInvariant()}/{dataset}@{variant}/{model}/{method}/L{lookback}/H{horizon}/s{seed}/E{maxEpochs}{(folds > 1 ? $"/f{fold}of{folds}" : "")}");
 
-    /// <summary>The block this trial belongs to: (dataset, model, lookback, horizon) (decisions §7).</summary>
+    /// <summary>The block this trial belongs to: (dataset, model, lookback, horizon) (docs/study.md, "Statistics").</summary>
     public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon);
 
     /// <inheritdoc/>

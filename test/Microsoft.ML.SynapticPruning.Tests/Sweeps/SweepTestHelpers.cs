@@ -3,7 +3,7 @@ using Microsoft.ML.SynapticPruning.Sweeps;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Sweeps;
 
-/// <summary>A cheap objective with a known optimum and a noisy learning curve (decisions §9).</summary>
+/// <summary>A cheap objective with a known optimum and a noisy learning curve (docs/study.md).</summary>
 internal static class SyntheticObjective
 {
     public const double NoiseScale = 0.5;
