@@ -54,19 +54,14 @@ internal static class GuardFigure
 
     private static (double Fit, double Score, string Status) RunChild(int hidden, bool guard)
     {
-        string exe = Environment.ProcessPath ?? "dotnet";
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(GuardFigure).Assembly.Location);
-        psi.ArgumentList.Add("guardchild");
-        psi.ArgumentList.Add(hidden.ToString(CultureInfo.InvariantCulture));
-        psi.Environment.Remove("DNNL_MAX_CPU_ISA");
-        if (guard) psi.Environment.Remove("ONEDNN_MAX_CPU_ISA");
-        else psi.Environment["ONEDNN_MAX_CPU_ISA"] = "ALL";
-        using var child = Process.Start(psi)!;
-        string output = child.StandardOutput.ReadToEnd();
-        child.WaitForExit();
+        var (exitCode, output) = ChildProcess.Run(new[] { "guardchild", hidden.ToString(CultureInfo.InvariantCulture) }, psi =>
+        {
+            psi.Environment.Remove("DNNL_MAX_CPU_ISA");
+            if (guard) psi.Environment.Remove("ONEDNN_MAX_CPU_ISA");
+            else psi.Environment["ONEDNN_MAX_CPU_ISA"] = "ALL";
+        });
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("GUARD ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"guardchild failed ({child.ExitCode}): {output}");
+            ?? throw new InvalidOperationException($"guardchild failed ({exitCode}): {output}");
         var f = line.Split(' ');
         return (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), $"{f[3]} (ISA {f[4]})");
     }

@@ -28,15 +28,9 @@ internal static class MemoryFigure
         int epochs = quick ? 1 : 2;
         for (int i = 0; i < Models.Length; i++)
         {
-            string exe = Environment.ProcessPath ?? "dotnet";
-            var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(MemoryFigure).Assembly.Location);
-            foreach (var arg in new[] { "memchild", i.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(arg);
-            using var child = Process.Start(psi)!;
-            string output = child.StandardOutput.ReadToEnd();
-            child.WaitForExit();
+            var (exitCode, output) = ChildProcess.Run(new[] { "memchild", i.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture) });
             var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("MEM ", StringComparison.Ordinal));
-            if (child.ExitCode != 0 || line is null)
+            if (exitCode != 0 || line is null)
             {
                 report.Add(new Row("6", $"Peak RSS, {Models[i].Name}", "failed", "—", "—", "—", output.Trim().Split('\n').LastOrDefault() ?? ""));
                 continue;
