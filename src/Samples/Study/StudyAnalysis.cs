@@ -50,9 +50,11 @@ public sealed class StudyAnalysis
     public const string Overall = "overall";
 
     private StudyAnalysis(IReadOnlyList<StudyCell> cells, IReadOnlyList<string> arms, IReadOnlyList<string> baselines,
-        IReadOnlyList<string> datasets, IReadOnlyList<StudyScopeAnalysis> scopes, IReadOnlyList<string> nonFiniteTrials)
+        IReadOnlyList<string> datasets, IReadOnlyList<StudyScopeAnalysis> scopes, IReadOnlyList<string> nonFiniteTrials, int expectedSeeds)
     {
         NonFiniteTrials = nonFiniteTrials;
+        ExpectedSeeds = expectedSeeds;
+        ShortCells = cells.Where(c => c.Seeds < ExpectedSeedsOf(c.Method, expectedSeeds)).ToList();
         Cells = cells;
         Arms = arms;
         Baselines = baselines;
@@ -62,6 +64,21 @@ public sealed class StudyAnalysis
 
     /// <summary>Ids of trials whose MAE or naive MAE is not finite (diverged); they are left out of every statistic.</summary>
     public IReadOnlyList<string> NonFiniteTrials { get; }
+
+    /// <summary>
+    /// Seeds a cell of a seeded method (an arm or DLinear) averages when every trial finished: the number of distinct seeds
+    /// among the finished trials of seeded methods. Deterministic baselines (naive, seasonal naive, FastTree) run one seed.
+    /// </summary>
+    public int ExpectedSeeds { get; }
+
+    /// <summary>
+    /// Cells that average fewer seeds than planned (<see cref="ExpectedSeeds"/>): a trial diverged (see
+    /// <see cref="NonFiniteTrials"/>) or has not finished yet. Reports flag them, since their mean rests on fewer runs.
+    /// </summary>
+    public IReadOnlyList<StudyCell> ShortCells { get; }
+
+    /// <summary>Seeds a cell of <paramref name="method"/> should average: 1 for deterministic baselines, else <paramref name="expectedSeeds"/>.</summary>
+    public static int ExpectedSeedsOf(string method, int expectedSeeds) => StudyMethods.IsDeterministicBaseline(method) ? 1 : expectedSeeds;
 
     /// <summary>All cells (arms and baselines).</summary>
     public IReadOnlyList<StudyCell> Cells { get; }
@@ -88,11 +105,17 @@ public sealed class StudyAnalysis
                 g.Average(r => r.Mae), g.Average(r => r.Rmse), g.Average(r => r.NaiveMae), g.Count()))
             .ToList();
 
-    /// <summary>The comparison table of the arms: one observation per (block, arm) cell; baselines excluded.</summary>
-    public static IReadOnlyList<ComparisonObservation> ComparisonTable(IEnumerable<StudyCell> cells) =>
-        cells.Where(c => !StudyMethods.IsBaseline(c.Method))
+    /// <summary>
+    /// The comparison table of the arms: one observation per (block, arm) cell; baselines excluded. The value is the
+    /// cell's MAE within one dataset and its MAE ÷ naive MAE (<paramref name="relative"/>) across datasets, where MAE
+    /// scales differ by orders of magnitude: ranks within a block are the same either way (every arm of a block is divided by
+    /// the same naive MAE), but the pairwise Wilcoxon tests and median differences would otherwise be dominated by the
+    /// dataset with the largest values.
+    /// </summary>
+    public static IReadOnlyList<ComparisonObservation> ComparisonTable(IEnumerable<StudyCell> cells, bool relative = false) =>
+        cells.Where(c => !StudyMethods.IsBaseline(c.Method) && (!relative || !double.IsNaN(c.RelativeMae)))
             .OrderBy(c => StudyMethods.Order(c.Method))
-            .Select(c => new ComparisonObservation(c.BlockId, c.Method, c.Mae))
+            .Select(c => new ComparisonObservation(c.BlockId, c.Method, relative ? c.RelativeMae : c.Mae))
             .ToList();
 
     /// <summary>Runs the analysis of <paramref name="rows"/>.</summary>
@@ -101,6 +124,7 @@ public sealed class StudyAnalysis
     public static StudyAnalysis Analyze(IReadOnlyList<StudyResultRow> rows, IReadOnlyList<string>? datasetOrder = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        int expectedSeeds = rows.Where(r => !StudyMethods.IsDeterministicBaseline(r.Method)).Select(r => r.Seed).Distinct().Count();
         var nonFinite = rows.Where(r => !double.IsFinite(r.Mae) || !double.IsFinite(r.Rmse) || !double.IsFinite(r.NaiveMae)).Select(r => r.Id).ToList();
         rows = rows.Where(r => double.IsFinite(r.Mae) && double.IsFinite(r.Rmse) && double.IsFinite(r.NaiveMae)).ToList();
         var cells = FormCells(rows);
@@ -114,7 +138,7 @@ public sealed class StudyAnalysis
             scopes.Add(AnalyzeScope(d, cells.Where(c => c.Dataset == d).ToList(), arms, baselines, reference, relativeOnly: false));
         if (datasets.Count > 1)
             scopes.Add(AnalyzeScope(Overall, cells, arms, baselines, reference, relativeOnly: true));
-        return new StudyAnalysis(cells, arms, baselines, datasets, scopes, nonFinite);
+        return new StudyAnalysis(cells, arms, baselines, datasets, scopes, nonFinite, Math.Max(1, expectedSeeds));
     }
 
     private static StudyScopeAnalysis AnalyzeScope(string scope, IReadOnlyList<StudyCell> cells, IReadOnlyList<string> arms,
@@ -133,7 +157,7 @@ public sealed class StudyAnalysis
 
         RegularizerComparisonResult? comparison = null;
         string note = "";
-        var table = ComparisonTable(cells);
+        var table = ComparisonTable(cells, relativeOnly);
         var blocks = table.GroupBy(o => o.BlockId).Where(g => g.Count() == arms.Count).Count();
         if (arms.Count < 2) note = $"Only {arms.Count} regularization arm: nothing to rank.";
         else if (blocks < 2) note = $"Only {blocks} complete block(s) (dataset × model × lookback × horizon with every arm): at least 2 are needed to rank.";

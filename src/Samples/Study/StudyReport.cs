@@ -68,6 +68,11 @@ public static class StudyReport
             doc.Paragraph($"**Partial results:** {finished:N0} of {planned:N0} planned trials are finished{(input.Interrupted ? " (the run was interrupted)" : "")}{(input.FailedTrials > 0 ? $"; {input.FailedTrials} failed (see failures.log)" : "")}. Rerun with the same --out to resume; incomplete blocks are left out of the rankings.");
         if (analysis.NonFiniteTrials.Count > 0)
             doc.Paragraph($"**Diverged trials:** {analysis.NonFiniteTrials.Count} trial(s) returned a non-finite error and are left out of every statistic (their blocks become incomplete): {string.Join(", ", analysis.NonFiniteTrials.Take(10))}{(analysis.NonFiniteTrials.Count > 10 ? ", …" : "")}.");
+        if (analysis.ShortCells.Count > 0)
+            doc.Paragraph(string.Format(c, "**Cells with fewer seeds:** {0} cell(s) average fewer seeds than planned ({1} per arm and DLinear, 1 per deterministic baseline) because a trial diverged or has not finished; tables count them in \"cells\" and mark model-table means that include one with †: {2}{3}.",
+                analysis.ShortCells.Count, analysis.ExpectedSeeds,
+                string.Join(", ", analysis.ShortCells.Take(10).Select(x => string.Format(c, "{0} {1} {2} L{3} H{4} ({5} of {6})", x.Dataset, x.Model, x.Method, x.Lookback, x.Horizon, x.Seeds, StudyAnalysis.ExpectedSeedsOf(x.Method, analysis.ExpectedSeeds)))),
+                analysis.ShortCells.Count > 10 ? ", …" : ""));
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
         WriteSetup(doc, input, c);
@@ -83,9 +88,9 @@ public static class StudyReport
             bool overall = scope.Scope == StudyAnalysis.Overall;
             doc.Heading(2, overall ? "All datasets" : $"Dataset: {scope.Scope}");
             var cells = overall ? analysis.Cells : analysis.Cells.Where(x => x.Dataset == scope.Scope).ToList();
-            WriteSummaryTable(doc, scope, overall, c);
+            WriteSummaryTable(doc, scope, overall, cells, analysis, c);
             if (!overall) WriteModelTable(doc, cells, analysis, input.Options.Models, c);
-            WriteStatistics(doc, scope, c);
+            WriteStatistics(doc, scope, overall, c);
             string slug = Slug(scope.Scope);
             if (scope.Comparison is { } cmp)
             {
@@ -255,7 +260,7 @@ public static class StudyReport
         }
     }
 
-    private static void WriteSummaryTable(ReportDocument doc, StudyScopeAnalysis scope, bool overall, CultureInfo c)
+    private static void WriteSummaryTable(ReportDocument doc, StudyScopeAnalysis scope, bool overall, IReadOnlyList<StudyCell> cells, StudyAnalysis analysis, CultureInfo c)
     {
         var ranks = scope.Comparison?.AverageRanks;
         var rows = new List<IReadOnlyList<string>>();
@@ -263,7 +268,9 @@ public static class StudyReport
         foreach (var s in scope.Summaries)
         {
             string rank = s.IsBaseline ? "not ranked" : ranks is not null && ranks.TryGetValue(s.Method, out var r) ? r.ToString("0.00", c) : "—";
-            var row = new List<string> { s.IsBaseline ? $"{s.Method} (baseline)" : s.Method, s.Cells.ToString(c) };
+            int shortCells = cells.Count(x => x.Method == s.Method && analysis.ShortCells.Contains(x));
+            string cellCount = shortCells == 0 ? s.Cells.ToString(c) : string.Format(c, "{0} ({1} with fewer seeds)", s.Cells, shortCells);
+            var row = new List<string> { s.IsBaseline ? $"{s.Method} (baseline)" : s.Method, cellCount };
             if (!overall) { row.Add(Ci(s.Mae, c)); row.Add(Ci(s.Rmse, c)); }
             row.Add(Ci(s.RelativeMae, c, "0.000"));
             row.Add(rank);
@@ -289,8 +296,9 @@ public static class StudyReport
         {
             var row = new List<string> { horizons.Count > 1 ? $"{m}, H = {h}" : m };
             var means = arms.Select(a => cells.Where(x => x.Model == m && x.Horizon == h && x.Method == a).Select(x => x.Mae).DefaultIfEmpty(double.NaN).Average()).ToArray();
+            var marks = arms.Select(a => cells.Any(x => x.Model == m && x.Horizon == h && x.Method == a && analysis.ShortCells.Contains(x)) ? "†" : "").ToArray();
             double best = means.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
-            row.AddRange(means.Select(v => double.IsNaN(v) ? "—" : v == best ? $"**{v.ToString("G5", c)}**" : v.ToString("G5", c)));
+            row.AddRange(means.Select((v, i) => double.IsNaN(v) ? "—" : (v == best ? $"**{v.ToString("G5", c)}**" : v.ToString("G5", c)) + marks[i]));
             rows.Add(row);
             flags.Add(false);
         }
@@ -306,13 +314,15 @@ public static class StudyReport
         doc.Table(["model", .. arms], rows, i => flags[i]);
     }
 
-    private static void WriteStatistics(ReportDocument doc, StudyScopeAnalysis scope, CultureInfo c)
+    private static void WriteStatistics(ReportDocument doc, StudyScopeAnalysis scope, bool overall, CultureInfo c)
     {
         if (scope.Comparison is not { } cmp)
         {
             doc.Paragraph($"Statistics: {scope.ComparisonNote}");
             return;
         }
+        if (overall)
+            doc.Paragraph("Across datasets every test below runs on each cell's MAE ÷ naive MAE (ranks within a block are the same as on raw MAE; the Wilcoxon tests and median differences are not, and raw MAE would let the dataset with the largest values decide).");
         var f = cmp.Friedman;
         doc.Bullets([
             string.Format(c, "N = {0} blocks, k = {1} arms. Smallest reachable p: Wilcoxon {2:G4}, Friedman {3:G4}.", cmp.N, cmp.K, cmp.SmallestAchievableWilcoxonPValue, cmp.SmallestAchievableFriedmanPValue),

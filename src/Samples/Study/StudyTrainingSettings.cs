@@ -48,7 +48,8 @@ public sealed record StudyTrainingSettings
     /// scaler only, as the authors); rigorous: <see cref="InstanceNormalization.WindowLast"/> (docs/design.md, "Inputs and normalisation").</summary>
     public InstanceNormalization RecurrentNormalization { get; init; } = InstanceNormalization.WindowLast;
 
-    /// <summary>Per-window normalisation of PatchTST and DLinear: <see cref="InstanceNormalization.Window"/> (RevIN, as published).</summary>
+    /// <summary>Per-window normalisation of PatchTST: <see cref="InstanceNormalization.Window"/> (RevIN, as published). The DLinear
+    /// baseline gets <see cref="RecurrentNormalization"/>, like the recurrent models (published DLinear has no RevIN).</summary>
     public InstanceNormalization PatchTstNormalization { get; init; } = InstanceNormalization.Window;
 
     /// <summary>Whether PatchTST's pruning arm also uses dropout (<see cref="DropoutRate"/>). Paper: true, as the authors ran it.</summary>

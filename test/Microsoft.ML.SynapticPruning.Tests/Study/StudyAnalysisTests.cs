@@ -101,4 +101,52 @@ public class StudyAnalysisNonFiniteTests
         Assert.Equal(3, cmp.N); // the block at lookback 60 lacks 'none' and is dropped
         Assert.Single(cmp.DroppedBlocks);
     }
+
+    [Fact]
+    public void OverallScope_TestsRelativeMae_SoTheLargestScaleDoesNotDecide()
+    {
+        // 'big' (naive 1,000): pruning 5 % worse in 5 blocks (raw differences +50); 'small' (naive 1): pruning 10 % better
+        // in 5 blocks (raw differences −0.1). On raw MAE the 'big' differences take the 5 largest ranks; on MAE ÷ naive
+        // the 'small' ones do.
+        var rows = new List<StudyResultRow>();
+        foreach (var l in new[] { 1, 3, 7, 14, 30 })
+        {
+            rows.Add(Row("big", "lstm", "none", l, 42, 1000, 1000));
+            rows.Add(Row("big", "lstm", "pruning", l, 42, 1050 + l / 100.0, 1000));
+            rows.Add(Row("small", "lstm", "none", l, 42, 1.0, 1));
+            rows.Add(Row("small", "lstm", "pruning", l, 42, 0.9 - l / 10000.0, 1));
+        }
+        var analysis = StudyAnalysis.Analyze(rows);
+        var overall = analysis.Scopes.Single(s => s.Scope == StudyAnalysis.Overall);
+        var pair = Assert.Single(overall.Comparison!.Pairs);
+
+        var relativeTable = StudyAnalysis.ComparisonTable(analysis.Cells, relative: true);
+        Assert.All(relativeTable, o => Assert.Equal(analysis.Cells.Single(c => c.BlockId == o.BlockId && c.Method == o.Treatment).RelativeMae, o.Value));
+        var onRelative = Microsoft.ML.SynapticPruning.Evaluation.Statistics.RegularizerComparison.Compare(relativeTable,
+            new() { ReferenceTreatment = "pruning", DropIncompleteBlocks = true }).Pairs.Single();
+        var onRaw = Microsoft.ML.SynapticPruning.Evaluation.Statistics.RegularizerComparison.Compare(StudyAnalysis.ComparisonTable(analysis.Cells),
+            new() { ReferenceTreatment = "pruning", DropIncompleteBlocks = true }).Pairs.Single();
+        Assert.NotEqual(onRaw.Wilcoxon.WPlus, onRelative.Wilcoxon.WPlus); // the two scales really rank the differences differently
+        Assert.Equal(onRelative.Wilcoxon.WPlus, pair.Wilcoxon.WPlus);
+        Assert.Equal(onRelative.Wilcoxon.WMinus, pair.Wilcoxon.WMinus);
+    }
+
+    [Fact]
+    public void CellsWithFewerSeeds_AreFound_DeterministicBaselinesPlanOneSeed()
+    {
+        var rows = new List<StudyResultRow>();
+        foreach (var seed in new[] { 42, 43, 44 })
+        {
+            rows.Add(Row("d", "lstm", "none", 7, seed, 1.0, 1));
+            rows.Add(Row("d", "lstm", "pruning", 7, seed, seed == 44 ? double.NaN : 0.9, 1)); // diverged once
+            rows.Add(Row("d", StudyMethods.BaselineModel, "dlinear", 7, seed, 0.8, 1));
+        }
+        rows.Add(Row("d", StudyMethods.BaselineModel, "naive", 7, 42, 1, 1));
+        rows.Add(Row("d", StudyMethods.BaselineModel, "fasttree", 7, 42, 0.95, 1));
+        var analysis = StudyAnalysis.Analyze(rows);
+        Assert.Equal(3, analysis.ExpectedSeeds);
+        var shortCell = Assert.Single(analysis.ShortCells);
+        Assert.Equal(("pruning", 2), (shortCell.Method, shortCell.Seeds));
+        Assert.Single(analysis.NonFiniteTrials);
+    }
 }
