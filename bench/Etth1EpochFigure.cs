@@ -20,7 +20,10 @@ internal static class Etth1EpochFigure
     {
         if (!PyTorchFigures.Check(report, "8")) return;
         int pairs = quick ? 1 : 4;
-        var (train, validation, _) = PublishedConfigurations.Etth1Split();
+        // --quick is a smoke run: the same fit on the first 2,000 training rows (and 480 validation rows) only.
+        var (train, validation, _) = quick
+            ? PublishedConfigurations.Etth1Split(PublishedConfigurations.Lookback, 2_000, 2_480, 2_960)
+            : PublishedConfigurations.Etth1Split();
         var spec = PublishedConfigurations.PatchTst42();
         var options = PublishedConfigurations.PatchTstTraining(pairs, Regularization.Dropout, RestoreFrom.AnyEpoch);
         options.Patience = pairs + 1; // every epoch runs: no early stop
@@ -54,7 +57,8 @@ internal static class Etth1EpochFigure
                 $"the handler runs one twin epoch (ours always first); {fitted.SplitPlan.Train.Count:N0} training windows (PyTorch {twin.Ready.GetProperty("windows").GetInt32():N0}), " +
                 $"{fitted.SplitPlan.Validation.Count:N0} validation windows (PyTorch {twin.Ready.GetProperty("validation_windows").GetInt32():N0}); median ours {Stats.Median(pairing.Ours):0.0} s/epoch, PyTorch {Stats.Median(pairing.Theirs):0.0} s/epoch; " +
                 $"per pair: {perPair}; {parameters:N0} parameters (PyTorch {twin.Parameters:N0}); TorchSharp 0.107.0/libtorch 2.10 vs PyTorch {twin.TorchVersion} (Debian python3-torch), OPENBLAS_NUM_THREADS=1 for the twin" +
-                (pairs == 1 ? "; one pair (--quick): the epoch includes both sides' first-use costs" : "")));
+                $"; the twin trains each epoch at our epoch's learning rate (the published schedule)" +
+                (quick ? "; --quick smoke: one pair on the first 2,000 training rows only, not the figure" : "")));
         }
         finally
         {
@@ -64,7 +68,8 @@ internal static class Etth1EpochFigure
     }
 
     /// <summary>
-    /// Records our epoch time at each report, then runs one twin epoch on the thread count the fit is using. Synchronous
+    /// Records our epoch time at each report, then runs one twin epoch on the thread count the fit is using, at the learning
+    /// rate our epoch used (the published per-epoch schedule). Synchronous
     /// (like AccuracyCommand's SyncProgress), so the fit waits; the handler's own time is removed from the next epoch's.
     /// </summary>
     private sealed class EpochPairs(PythonTwin twin) : IProgress<EpochReport>
@@ -89,7 +94,7 @@ internal static class Etth1EpochFigure
             OurLosses.Add((value.TrainLoss, value.ValidationLoss ?? double.NaN));
             int threads = torch.get_num_threads();
             Threads.Add(threads);
-            var (seconds, trainLoss, validationLoss) = twin.Epoch(threads);
+            var (seconds, trainLoss, validationLoss) = twin.Epoch(threads, value.LearningRate);
             Theirs.Add(seconds);
             TheirLosses.Add((trainLoss, validationLoss));
             Console.WriteLine($"   epoch {value.Epoch}: ours {Ours[^1]:0.00} s, PyTorch {seconds:0.00} s ({threads} thread(s) each)");

@@ -77,12 +77,13 @@ internal sealed class PythonTwin : IDisposable
     }
 
     /// <summary>
-    /// Runs one epoch in Python on <paramref name="threads"/> intra-op threads (one shuffled pass over every training
-    /// window, then the no-grad validation pass); returns Python's own elapsed seconds and its train and validation losses.
+    /// Runs one epoch in Python on <paramref name="threads"/> intra-op threads at <paramref name="learningRate"/> (one
+    /// shuffled pass over every training window, then the no-grad validation pass); returns Python's own elapsed seconds
+    /// and its train and validation losses.
     /// </summary>
-    public (double Seconds, double TrainLoss, double ValidationLoss) Epoch(int threads)
+    public (double Seconds, double TrainLoss, double ValidationLoss) Epoch(int threads, double learningRate)
     {
-        _process.StandardInput.WriteLine($"epoch {threads}");
+        _process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {threads} {learningRate:R}"));
         _process.StandardInput.Flush();
         string line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The PyTorch twin exited.");
         var parts = line.Split(' ');

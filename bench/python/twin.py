@@ -14,7 +14,7 @@ on the attention residual path, after the GELU and after the second feed-forward
 dropout are 0 (the published PatchTST/42 configuration).
 
 Protocol: prints one JSON line {"ready": ...}; then for each input line "run K" runs K steps and prints
-"done <seconds>"; "epoch [T]" runs one epoch (on T intra-op threads when given) as ForecastTrainer does (one shuffled pass over every training window at
+"done <seconds>"; "epoch [T [LR]]" runs one epoch (on T intra-op threads and at learning rate LR when given) as ForecastTrainer does (one shuffled pass over every training window at
 --batch with Adam in train mode, dropout on, loss.item() every step; then a no-grad eval-mode pass over every window of
 --val-data at the same batch size, the summed MSE read back per batch) and prints "done <seconds> <train loss>
 <validation loss>"; "quit" exits. Never used by tests or CI.
@@ -240,6 +240,9 @@ def main():
         if cmd[0] == "epoch":
             if len(cmd) > 1:
                 torch.set_num_threads(int(cmd[1]))
+            if len(cmd) > 2:
+                for group in opt.param_groups:
+                    group["lr"] = float(cmd[2])
             t0 = time.perf_counter()
             train_loss, val_loss = epoch()
             print(f"done {time.perf_counter() - t0:.9f} {train_loss:.6f} {val_loss:.6f}", flush=True)
