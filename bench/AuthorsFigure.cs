@@ -39,7 +39,7 @@ internal static partial class AuthorsFigure
         string bitcoin = Path.Combine(AppContext.BaseDirectory, "data", "bitcoin", "bitcoin.csv");
         if (!File.Exists(bitcoin)) { Skip(report, $"{bitcoin} is missing (the build copies the repository's data/ next to the bench)"); return; }
         const string imports = "import torch, pandas, numpy, sklearn, scipy, statsmodels, psutil, matplotlib";
-        var (probeCode, probe) = Capture(PythonTwin.Python, ["-c", imports + "; print(torch.get_num_threads(), torch.__version__)"], null, PythonEnvironment);
+        var (probeCode, probe) = ChildProcess.RunProgram(PythonTwin.Python, ["-c", imports + "; print(torch.get_num_threads(), torch.__version__)"], null, PythonEnvironment);
         if (probeCode != 0)
         {
             Skip(report, $"{PythonTwin.Python} cannot run '{imports}' (Debian: apt-get install -y python3-torch python3-pandas python3-sklearn python3-scipy python3-statsmodels python3-psutil python3-matplotlib)");
@@ -53,7 +53,8 @@ internal static partial class AuthorsFigure
         int pairs = int.TryParse(Program.Option("--authors-pairs"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int p) && p > 0 ? p : 1;
         var ours = new List<double>();
         var theirs = new List<double>();
-        string ourThreads = "?", ourTrials = "?", theirTrials = "?", theirTraining = "";
+        var serial = new List<double>();
+        string ourThreads = "?", ourTrials = "?", serialTrials = "?", theirTrials = "?", theirTraining = "";
         for (int i = 0; i < pairs; i++)
         {
             string work = Path.Combine(Path.GetTempPath(), $"sp-bench-authors-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -63,20 +64,27 @@ internal static partial class AuthorsFigure
                 File.Copy(Path.Combine(dir, Script), Path.Combine(work, Script));
                 File.Copy(Path.Combine(dir, Helper), Path.Combine(work, Helper));
                 File.Copy(bitcoin, Path.Combine(work, "bitcoin.csv"));
-                string outDir = Path.Combine(work, "study-out"); // fresh: nothing to resume
 
-                double Ours()
+                // Our study CLI with its defaults (worker processes on every core), or with --parallel 1 (one core, one process).
+                double Ours(bool oneCore)
                 {
-                    Console.WriteLine($"   ours: dotnet Samples.dll {string.Join(' ', StudyArguments)} --out {outDir}");
+                    string outDir = Path.Combine(work, oneCore ? "study-out-serial" : "study-out"); // fresh: nothing to resume
+                    string[] arguments = oneCore ? [.. StudyArguments, "--parallel", "1", "--out", outDir] : [.. StudyArguments, "--out", outDir];
+                    Console.WriteLine($"   ours: dotnet Samples.dll {string.Join(' ', arguments)}");
                     var watch = Stopwatch.StartNew();
-                    var (code, output) = Capture("dotnet", [samples, .. StudyArguments, "--out", outDir], work,
+                    var (code, output) = ChildProcess.RunProgram("dotnet", [samples, .. arguments], work,
                         psi => psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE");
                     double seconds = watch.Elapsed.TotalSeconds;
                     if (code != 0) throw new InvalidOperationException($"The study command failed (exit {code}):\n{Tail(output)}");
                     var finished = FinishedLine().Match(output);
-                    ourTrials = finished.Success ? $"{finished.Groups[1].Value} of {finished.Groups[2].Value} planned" : "?";
-                    var parallelism = output.Split('\n').FirstOrDefault(l => l.StartsWith("Parallelism:", StringComparison.Ordinal));
-                    if (parallelism is not null) ourThreads = parallelism.Trim();
+                    string trials = finished.Success ? $"{finished.Groups[1].Value} of {finished.Groups[2].Value} planned" : "?";
+                    if (oneCore) serialTrials = trials;
+                    else
+                    {
+                        ourTrials = trials;
+                        var parallelism = output.Split('\n').FirstOrDefault(l => l.StartsWith("Parallelism:", StringComparison.Ordinal));
+                        if (parallelism is not null) ourThreads = parallelism.Trim();
+                    }
                     return seconds;
                 }
 
@@ -84,7 +92,7 @@ internal static partial class AuthorsFigure
                 {
                     Console.WriteLine($"   authors: {PythonTwin.Python} {Script} (in {work})");
                     var watch = Stopwatch.StartNew();
-                    var (code, output) = Capture(PythonTwin.Python, ["-u", Script], work, PythonEnvironment);
+                    var (code, output) = ChildProcess.RunProgram(PythonTwin.Python, ["-u", Script], work, PythonEnvironment);
                     double seconds = watch.Elapsed.TotalSeconds;
                     if (code != 0) throw new InvalidOperationException($"{Script} failed (exit {code}):\n{Tail(output)}");
                     // Its main(): 6 sequence lengths × 4 methods × 10 trials; the final summary prints one block per length.
@@ -97,9 +105,9 @@ internal static partial class AuthorsFigure
                     return seconds;
                 }
 
-                // Alternate the order between pairs (the first pair runs ours first).
-                if (i % 2 == 0) { ours.Add(Ours()); theirs.Add(Theirs()); }
-                else { theirs.Add(Theirs()); ours.Add(Ours()); }
+                // Alternate the order between rounds (the first runs ours, ours on one core, theirs; the next the reverse).
+                if (i % 2 == 0) { ours.Add(Ours(false)); serial.Add(Ours(true)); theirs.Add(Theirs()); }
+                else { theirs.Add(Theirs()); serial.Add(Ours(true)); ours.Add(Ours(false)); }
             }
             finally
             {
@@ -110,10 +118,16 @@ internal static partial class AuthorsFigure
         report.Add(new Row("12", "The authors' Runtime_Analysis.py vs our study CLI on its grid (Bitcoin, LSTM h64, none/dropout/MC dropout/pruning, lookbacks 1,3,7,14,30,60, seeds 42–51, ≤ 20 epochs): our wall time ÷ theirs",
             Report.Ratio(Stats.Median(ratios)), Report.CiText(Stats.MedianCi(ratios), ratios.Count), "≤ 0.3",
             $"ours: {ourThreads} / PASSIVE; authors: torch default {pythonThreads} thread(s) / PASSIVE",
-            $"{pairs} pair(s){(pairs == 1 ? " (one pair: the Python grid alone takes minutes)" : ", order alternated")}; whole commands as child processes, wall time from start to exit (data loading, every trial, report/plots): " +
+            $"{pairs} round(s){(pairs == 1 ? " (one round: the Python grid alone takes minutes)" : ", order alternated")}; whole commands as child processes, wall time from start to exit (data loading, every trial, report/plots): " +
             $"ours `dotnet Samples.dll {string.Join(' ', StudyArguments)} --out <fresh temp dir>` {Stats.Median(ours):0} s, {ourTrials} trials; " +
             $"theirs `{PythonTwin.Python} {Script}` unmodified (xalentis/SynapticPruning, copied with {Helper} and this repository's data/bitcoin/bitcoin.csv into a temp dir; MPLBACKEND=Agg) " +
             $"{Stats.Median(theirs):0} s, {theirTrials} trials{theirTraining}; PyTorch {torchVersion} (Debian python3-torch)"));
+        var serialRatios = Interleave.Ratios(serial, theirs);
+        report.Add(new Row("12", "The same, our study CLI on one core (`--parallel 1`: trials one after another in one process): our wall time ÷ theirs",
+            Report.Ratio(Stats.Median(serialRatios)), Report.CiText(Stats.MedianCi(serialRatios), serialRatios.Count), "—",
+            $"ours: 1 process, 1 thread / PASSIVE; authors: torch default {pythonThreads} thread(s) / PASSIVE",
+            $"same round(s) as the row above; ours with --parallel 1 {Stats.Median(serial):0} s, {serialTrials} trials; " +
+            $"shows how much of the row above is parallel worker processes (Debian's PyTorch defaults to {pythonThreads} intra-op thread(s) here)"));
     }
 
     private static void PythonEnvironment(ProcessStartInfo psi)
@@ -127,24 +141,6 @@ internal static partial class AuthorsFigure
     {
         Console.WriteLine($"Skipping figure 12: {why}.");
         report.Add(new Row("12", "The authors' Runtime_Analysis.py vs our study CLI", "skipped", "—", "≤ 0.3", "—", why));
-    }
-
-    /// <summary>Runs a child process to completion; standard output and error go to one string (read on two threads).</summary>
-    private static (int ExitCode, string Output) Capture(string exe, IEnumerable<string> arguments, string? workingDirectory, Action<ProcessStartInfo>? configure)
-    {
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        configure?.Invoke(psi);
-        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"{exe} did not start.");
-        child.StandardInput.Close();
-        var error = child.StandardError.ReadToEndAsync();
-        string output = child.StandardOutput.ReadToEnd();
-        child.WaitForExit();
-        return (child.ExitCode, output + error.Result);
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(20));

@@ -14,10 +14,10 @@ on the attention residual path, after the GELU and after the second feed-forward
 dropout are 0 (the published PatchTST/42 configuration).
 
 Protocol: prints one JSON line {"ready": ...}; then for each input line "run K" runs K steps and prints
-"done <seconds>"; "epoch [T [LR]]" runs one epoch (on T intra-op threads and at learning rate LR when given) as ForecastTrainer does (one shuffled pass over every training window at
---batch with Adam in train mode, dropout on, loss.item() every step; then a no-grad eval-mode pass over every window of
---val-data at the same batch size, the summed MSE read back per batch) and prints "done <seconds> <train loss>
-<validation loss>"; "quit" exits. Never used by tests or CI.
+"done <seconds>"; "epoch [T [LR]]" runs one epoch as ForecastTrainer does, on T intra-op threads and at learning rate
+LR when given (one shuffled pass over every training window at --batch with Adam in train mode, dropout on, loss.item()
+every step; then a no-grad eval-mode pass over every window of --val-data at the same batch size, the summed MSE read
+back per batch) and prints "done <seconds> <train loss> <validation loss>"; "quit" exits. Never used by tests or CI.
 """
 import argparse
 import json
