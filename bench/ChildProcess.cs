@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace SynapticPruning.Bench;
 
-/// <summary>Runs this benchmark executable again as a child (figures that need a fresh process: memory peaks, the oneDNN cap).</summary>
+/// <summary>
+/// Child processes: this benchmark executable again (figures that need a fresh process: memory peaks, the oneDNN cap), or
+/// another program (the authors' script and our study CLI in figure 12).
+/// </summary>
 internal static class ChildProcess
 {
     /// <summary>
@@ -20,5 +23,28 @@ internal static class ChildProcess
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
         return (child.ExitCode, output);
+    }
+
+    /// <summary>
+    /// Runs another program (<paramref name="exe"/> with <paramref name="arguments"/>) to completion in
+    /// <paramref name="workingDirectory"/> after <paramref name="configure"/> may edit its environment; standard input is
+    /// closed, and standard output and error (read concurrently) are returned as one string.
+    /// </summary>
+    public static (int ExitCode, string Output) RunProgram(string exe, IEnumerable<string> arguments, string? workingDirectory = null,
+        Action<ProcessStartInfo>? configure = null)
+    {
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments) psi.ArgumentList.Add(argument);
+        configure?.Invoke(psi);
+        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"{exe} did not start.");
+        child.StandardInput.Close();
+        var error = child.StandardError.ReadToEndAsync();
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        return (child.ExitCode, output + error.Result);
     }
 }

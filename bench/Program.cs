@@ -6,22 +6,36 @@ namespace SynapticPruning.Bench;
 /// <summary>
 /// Performance benchmarks of SynapticPruning.ML. Every comparison is a ratio of interleaved A/B blocks measured side
 /// by side in one process (median of per-block ratios with an order-statistic 95 % CI), because the machine may be
-/// shared. Usage: <c>dotnet run -c Release --project bench -- &lt;command&gt; [--quick] [--out FILE]</c>.
+/// shared. Headline figures time the library's real path (ForecastTrainer.Fit with its defaults or the published
+/// configurations, validation included); step-level rows (StepRunner) are labelled as diagnosis.
+/// Usage: <c>dotnet run -c Release --project bench -- &lt;command&gt; [--quick] [--out FILE] [--authors DIR]</c>.
 /// </summary>
 public static class Program
 {
     private static readonly (string Name, string Help, Action<Report, bool> Run)[] Figures =
     {
-        ("pruning", "1: per-step overhead of pruning (LSTM h64 L30, PatchTST d64 L60) and mask-update cost vs size", (r, q) => { PruningFigures.StepOverhead(r, q); PruningFigures.MaskUpdateScaling(r, q); }),
+        ("realfit", "1: pruning overhead in the real ForecastTrainer.Fit vs Regularization.None (LSTM h64 L30, PatchTST d64 L60), per fit and per pruning epoch", RealFitFigures.PruningOverhead),
+        ("pruning", "1 (diagnosis) and 1b: per-step overhead of pruning at step level (StepRunner) and mask-update cost vs size", (r, q) => { PruningFigures.StepOverhead(r, q); PruningFigures.MaskUpdateScaling(r, q); }),
         ("library", "2: ForecastTrainer vs a bare TorchSharp loop", LibraryFigures.Overhead),
         ("inference", "4: ML.NET transformer vs bare forward, batch 256", InferenceFigures.Throughput),
         ("filesize", "5: payload size at 0–90 % sparsity", FileSizeFigure.Sizes),
         ("memory", "6: peak RSS per model on household-power (child processes)", MemoryFigure.Peaks),
-        ("scale", "7: epoch time vs series length", ScaleFigure.Epochs),
-        ("pytorch", "3 and 8: PyTorch twin (needs /usr/bin/python3 with torch; skips otherwise)", (r, q) => { PyTorchFigures.Peer(r, q); PyTorchFigures.Etth1(r, q); }),
+        ("scale", "7: ForecastTrainer epoch time vs series length", ScaleFigure.Epochs),
+        ("pytorch", "3, 8 and 8 (diagnosis): PyTorch twin (needs /usr/bin/python3 with torch; skips otherwise)", (r, q) => { PyTorchFigures.Peer(r, q); Etth1EpochFigure.Run(r, q); PyTorchFigures.Etth1StepDiagnosis(r, q); }),
         ("guard", "9: cost of the oneDNN ISA guard on the real PrunedLstm fit and Transform (child processes, cap on vs off)", GuardFigure.Cost),
-        ("etth1", "8 only: PatchTST/42 on ETTh1 vs the PyTorch twin", PyTorchFigures.Etth1),
+        ("authors", $"12: the authors' Runtime_Analysis.py vs our study CLI on its grid (--authors DIR or {AuthorsFigure.EnvironmentVariable}=DIR, a checkout of xalentis/SynapticPruning; [--authors-pairs N])", AuthorsFigure.Run),
+        ("dropout", "13: dropout mask cost vs nn.functional.dropout on PatchTST/42's tensors, and its training step with dropout 0.3 vs 0", DropoutFigure.Run),
+        ("etth1", "8 only: PatchTST/42 epochs as the accuracy command trains them vs the PyTorch twin's (and the step-level diagnosis row)", (r, q) => { Etth1EpochFigure.Run(r, q); PyTorchFigures.Etth1StepDiagnosis(r, q); }),
     };
+
+    private static string[] _args = [];
+
+    /// <summary>The value after <paramref name="name"/> on the command line, or null.</summary>
+    public static string? Option(string name)
+    {
+        int at = Array.IndexOf(_args, name);
+        return at >= 0 && at + 1 < _args.Length ? _args[at + 1] : null;
+    }
 
     /// <summary>Runs the named benchmark(s).</summary>
     public static int Main(string[] args)
@@ -30,18 +44,20 @@ public static class Program
         if (args.Length >= 1 && args[0] == "guardchild") return GuardFigure.Child(args[1..]);
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE]");
-            Console.WriteLine("  all        every figure (1–9; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch)");
+            Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE] [--authors DIR]");
+            Console.WriteLine("  all        every figure (1–9, 12, 13; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch, 12 when no");
+            Console.WriteLine($"             authors' checkout is given; under --quick, 12 runs only with --authors DIR)");
             foreach (var f in Figures) Console.WriteLine($"  {f.Name,-10} {f.Help}");
             return args.Length == 0 ? 1 : 0;
         }
+        _args = args;
         bool quick = args.Contains("--quick");
-        int outAt = Array.IndexOf(args, "--out");
-        string? outFile = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : null;
+        string? outFile = Option("--out");
         string command = args[0];
         var selected = command switch
         {
-            "all" => Figures.Where(f => f.Name != "etth1").ToArray(),
+            // The authors' grid takes minutes: a quick run includes it only when asked for with --authors DIR.
+            "all" => Figures.Where(f => f.Name != "etth1" && !(f.Name == "authors" && quick && Option("--authors") is null)).ToArray(),
             _ => Figures.Where(f => f.Name == command).ToArray(),
         };
         if (selected.Length == 0)
@@ -52,6 +68,8 @@ public static class Program
 
         Microsoft.ML.SynapticPruning.Runtime.NativeRuntime.EnsureInitialized();
         var report = new Report();
+        if (command == "all" && !selected.Any(f => f.Name == "authors"))
+            AuthorsFigure.Skip(report, "not run under --quick (the authors' grid takes minutes); run `authors --quick` or pass --authors DIR");
         string header = $"SynapticPruning.ML benchmark `{string.Join(' ', args)}` — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
                         $"Machine: {Machine.Describe()}\nTorchSharp 0.107.0 (libtorch 2.10, CPU), native OMP_WAIT_POLICY={Machine.OmpWaitPolicy}, " +
                         $"torch threads at start {torch.get_num_threads()}\nLoad average (1/5/15 min) at start: {Machine.LoadAverage()}";

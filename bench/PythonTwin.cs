@@ -6,7 +6,8 @@ namespace SynapticPruning.Bench;
 
 /// <summary>
 /// The PyTorch twin (bench/python/twin.py) as a child process of /usr/bin/python3 with OPENBLAS_NUM_THREADS=1 and
-/// OMP_WAIT_POLICY=PASSIVE; "run K" runs K steps and returns the seconds the script measured itself.
+/// OMP_WAIT_POLICY=PASSIVE; "run K" runs K steps and "epoch T" one epoch on T threads, each returning the seconds the
+/// script measured itself.
 /// </summary>
 internal sealed class PythonTwin : IDisposable
 {
@@ -73,6 +74,22 @@ internal sealed class PythonTwin : IDisposable
         var parts = line.Split(' ');
         if (parts[0] != "done") throw new InvalidOperationException($"Unexpected twin output: {line}");
         return double.Parse(parts[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Runs one epoch in Python on <paramref name="threads"/> intra-op threads at <paramref name="learningRate"/> (one
+    /// shuffled pass over every training window, then the no-grad validation pass); returns Python's own elapsed seconds
+    /// and its train and validation losses.
+    /// </summary>
+    public (double Seconds, double TrainLoss, double ValidationLoss) Epoch(int threads, double learningRate)
+    {
+        _process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {threads} {learningRate:R}"));
+        _process.StandardInput.Flush();
+        string line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The PyTorch twin exited.");
+        var parts = line.Split(' ');
+        if (parts[0] != "done" || parts.Length < 4) throw new InvalidOperationException($"Unexpected twin output: {line}");
+        static double At(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return (At(parts[1]), At(parts[2]), At(parts[3]));
     }
 
     public void Dispose()

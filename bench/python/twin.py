@@ -8,8 +8,16 @@ idiomatic PyTorch way: torch.nn.utils.prune.global_unstructured(L1Unstructured) 
 target that rises linearly with the step (the same schedule as the C# side), over every parameter with >= 2
 dimensions and 'weight' in its name.
 
+PatchTST's encoder dropout (--dropout p, default 0) sits at exactly the C# model's sites (PatchTstForecaster,
+PatchTstEncoderLayer, ResidualMultiHeadAttention): after the positional embedding, after the attention output projection,
+on the attention residual path, after the GELU and after the second feed-forward linear; attention-weight and head
+dropout are 0 (the published PatchTST/42 configuration).
+
 Protocol: prints one JSON line {"ready": ...}; then for each input line "run K" runs K steps and prints
-"done <seconds>"; "quit" exits. Never used by tests or CI.
+"done <seconds>"; "epoch [T [LR]]" runs one epoch as ForecastTrainer does, on T intra-op threads and at learning rate
+LR when given (one shuffled pass over every training window at --batch with Adam in train mode, dropout on, loss.item()
+every step; then a no-grad eval-mode pass over every window of --val-data at the same batch size, the summed MSE read
+back per batch) and prints "done <seconds> <train loss> <validation loss>"; "quit" exits. Never used by tests or CI.
 """
 import argparse
 import json
@@ -36,7 +44,7 @@ class RecurrentForecaster(nn.Module):
 
 
 class ResidualAttention(nn.Module):
-    def __init__(self, d_model, heads):
+    def __init__(self, d_model, heads, dropout=0.0):
         super().__init__()
         self.heads, self.head_dim = heads, d_model // heads
         self.scale = 1.0 / math.sqrt(self.head_dim)
@@ -44,6 +52,7 @@ class ResidualAttention(nn.Module):
         self.key = nn.Linear(d_model, d_model)
         self.value = nn.Linear(d_model, d_model)
         self.output = nn.Linear(d_model, d_model)
+        self.output_dropout = nn.Dropout(dropout)  # PatchTST's proj_dropout (attention-weight dropout is 0)
 
     def forward(self, x, prev):
         b, n, _ = x.shape
@@ -54,33 +63,38 @@ class ResidualAttention(nn.Module):
         if prev is not None:
             scores = scores.add_(prev)
         attended = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(b, n, self.heads * self.head_dim)
-        return self.output(attended), scores
+        return self.output_dropout(self.output(attended)), scores
 
 
 class EncoderLayer(nn.Module):
-    def __init__(self, d_model, heads, ff):
+    def __init__(self, d_model, heads, ff, dropout=0.0):
         super().__init__()
-        self.self_attention = ResidualAttention(d_model, heads)
+        self.self_attention = ResidualAttention(d_model, heads, dropout)
+        self.attention_output_dropout = nn.Dropout(dropout)
         self.attention_norm = nn.BatchNorm1d(d_model)
         self.feed_forward_in = nn.Linear(d_model, ff)
+        self.feed_forward_dropout = nn.Dropout(dropout)
         self.feed_forward_out = nn.Linear(ff, d_model)
+        self.feed_forward_output_dropout = nn.Dropout(dropout)
         self.feed_forward_norm = nn.BatchNorm1d(d_model)
 
     def forward(self, x, prev):
         attended, scores = self.self_attention(x, prev)
-        x = self.attention_norm((x + attended).transpose(1, 2)).transpose(1, 2)
-        ffn = self.feed_forward_out(F.gelu(self.feed_forward_in(x)))
+        x = self.attention_norm((x + self.attention_output_dropout(attended)).transpose(1, 2)).transpose(1, 2)
+        hidden = self.feed_forward_dropout(F.gelu(self.feed_forward_in(x)))
+        ffn = self.feed_forward_output_dropout(self.feed_forward_out(hidden))
         return self.feed_forward_norm((x + ffn).transpose(1, 2)).transpose(1, 2), scores
 
 
 class PatchTst(nn.Module):
-    def __init__(self, lookback, horizon, d_model, heads, layers, ff, patch, stride):
+    def __init__(self, lookback, horizon, d_model, heads, layers, ff, patch, stride, dropout=0.0):
         super().__init__()
         self.patch, self.stride, self.horizon, self.d_model = patch, stride, horizon, d_model
         self.num_patches = (lookback + stride - patch) // stride + 1
         self.patch_projection = nn.Linear(patch, d_model)
         self.pos_embedding = nn.Parameter(torch.empty(self.num_patches, d_model).uniform_(-0.02, 0.02))
-        self.encoder = nn.ModuleList([EncoderLayer(d_model, heads, ff) for _ in range(layers)])
+        self.embedding_dropout = nn.Dropout(dropout)
+        self.encoder = nn.ModuleList([EncoderLayer(d_model, heads, ff, dropout) for _ in range(layers)])
         self.head = nn.Linear(d_model * self.num_patches, horizon)
 
     def forward(self, x):
@@ -92,7 +106,7 @@ class PatchTst(nn.Module):
         series = xn.permute(0, 2, 1).reshape(b, c, x.shape[1])
         padded = F.pad(series, (0, self.stride), mode="replicate")
         patches = padded.reshape(b * c, padded.shape[2]).unfold(1, self.patch, self.stride)
-        tokens = self.patch_projection(patches) + self.pos_embedding
+        tokens = self.embedding_dropout(self.patch_projection(patches) + self.pos_embedding)
         scores = None
         for layer in self.encoder:
             tokens, scores = layer(tokens, scores)
@@ -122,6 +136,11 @@ def main():
     p.add_argument("--ramp-steps", type=int, default=4000)
     p.add_argument("--prune", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--beta1", type=float, default=0.9)
+    p.add_argument("--val-data", default=None)
+    p.add_argument("--val-rows", type=int, default=0)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -129,7 +148,7 @@ def main():
     if a.model == "lstm":
         model = RecurrentForecaster(a.channels, a.hidden, a.horizon, a.channels)
     else:
-        model = PatchTst(a.lookback, a.horizon, a.d_model, a.heads, a.layers, a.ff, a.patch, a.stride)
+        model = PatchTst(a.lookback, a.horizon, a.d_model, a.heads, a.layers, a.ff, a.patch, a.stride, a.dropout)
     model.train()
 
     values = torch.from_file(a.data, shared=False, size=a.rows * a.channels, dtype=torch.float32)
@@ -138,10 +157,18 @@ def main():
     y_all = series.narrow(0, a.lookback, a.rows - a.lookback).unfold(0, a.horizon, 1).transpose(1, 2)
     windows = a.rows - a.lookback - a.horizon + 1
 
+    def window_views(path, rows):
+        v = torch.from_file(path, shared=False, size=rows * a.channels, dtype=torch.float32).view(rows, a.channels)
+        vx = v.narrow(0, 0, rows - a.horizon).unfold(0, a.lookback, 1).transpose(1, 2)
+        vy = v.narrow(0, a.lookback, rows - a.lookback).unfold(0, a.horizon, 1).transpose(1, 2)
+        return vx, vy, rows - a.lookback - a.horizon + 1
+
+    val_x, val_y, val_windows = window_views(a.val_data, a.val_rows) if a.val_data else (None, None, 0)
+
     prunable = [(m, n) for mn, m in model.named_modules() for n, prm in m.named_parameters(recurse=False)
                 if prm.dim() >= 2 and "weight" in n]
     total = sum(getattr(m, n).numel() for m, n in prunable)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(a.beta1, 0.999))
     gen = torch.Generator().manual_seed(a.seed + 12)
     state = {"order": None, "cursor": windows, "step": 0, "pruned": 0}
     n_params = sum(prm.numel() for prm in model.parameters())
@@ -171,8 +198,35 @@ def main():
             loss.item()
             state["cursor"] += count
 
+    def epoch():
+        model.train()
+        order = torch.randperm(windows, generator=gen)
+        loss_sum = 0.0
+        for start in range(0, windows, a.batch):
+            index = order.narrow(0, start, min(a.batch, windows - start))
+            x = x_all.index_select(0, index)
+            y = y_all.index_select(0, index)
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * index.shape[0]
+        val_sum, val_elements = 0.0, 0
+        if val_windows > 0:
+            model.eval()
+            indices = torch.arange(val_windows, dtype=torch.int64)
+            with torch.no_grad():
+                for start in range(0, val_windows, a.batch):
+                    index = indices.narrow(0, start, min(a.batch, val_windows - start))
+                    y = val_y.index_select(0, index)
+                    val_sum += F.mse_loss(model(val_x.index_select(0, index)), y, reduction="sum").item()
+                    val_elements += y.numel()
+            model.train()
+        return loss_sum / windows, (val_sum / val_elements if val_elements else float("nan"))
+
     print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "parameters": n_params, "prunable": total, "windows": windows}), flush=True)
+                      "parameters": n_params, "prunable": total, "windows": windows,
+                      "validation_windows": val_windows}), flush=True)
     for line in sys.stdin:
         cmd = line.split()
         if not cmd:
@@ -183,6 +237,15 @@ def main():
             t0 = time.perf_counter()
             run(int(cmd[1]))
             print(f"done {time.perf_counter() - t0:.9f} sparsity {state['pruned'] / total:.6f}", flush=True)
+        if cmd[0] == "epoch":
+            if len(cmd) > 1:
+                torch.set_num_threads(int(cmd[1]))
+            if len(cmd) > 2:
+                for group in opt.param_groups:
+                    group["lr"] = float(cmd[2])
+            t0 = time.perf_counter()
+            train_loss, val_loss = epoch()
+            print(f"done {time.perf_counter() - t0:.9f} {train_loss:.6f} {val_loss:.6f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,6 @@ namespace Samples.Commands;
 /// </summary>
 internal static class AccuracyCommand
 {
-    private const int TrainEnd = 8640, ValidationEnd = 11520, TestEnd = 14400;
-
     public static int Run(string[] args)
     {
         var cl = new CommandLine(args);
@@ -32,48 +30,36 @@ internal static class AccuracyCommand
         if (dlinearSeeds < 1) throw new ArgumentException($"--dlinear-seeds must be at least 1 (got {dlinearSeeds}).");
         if (dataset != "etth1") throw new ArgumentException($"--dataset {dataset}: only etth1 has the published long-horizon protocol here.");
 
-        var table = BundledDatasets.Load("etth1", BundledDatasets.FindDataRoot());
-        string[] channels = { "HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT" };
-        var columns = channels.Select(c => table.Column(c).Select(v => (float)v).ToArray()).ToArray();
-        int lookback = 336, horizon = 96, trainEnd = TrainEnd, validationEnd = ValidationEnd, testEnd = TestEnd;
+        int lookback = PublishedConfigurations.Lookback, horizon = PublishedConfigurations.Horizon, trainEnd = PublishedConfigurations.Etth1TrainEnd,
+            validationEnd = PublishedConfigurations.Etth1ValidationEnd, testEnd = PublishedConfigurations.Etth1TestEnd;
         if (smoke)
         {
             // CI-sized: a few hundred rows, short windows, one epoch. Checks the pipeline, not the accuracy.
             lookback = 48; horizon = 12; trainEnd = 400; validationEnd = 520; testEnd = 640;
             patchEpochs = Math.Min(patchEpochs, 1); dlinearEpochs = Math.Min(dlinearEpochs, 1);
         }
-        var train = Slice(columns, channels, 0, trainEnd);
-        var validation = Slice(columns, channels, trainEnd - lookback, validationEnd);
-        var test = Slice(columns, channels, validationEnd - lookback, testEnd);
+        var (train, validation, test) = PublishedConfigurations.Etth1Split(lookback, trainEnd, validationEnd, testEnd);
 
         var runs = new List<RunResult>();
         if (models.Contains("patchtst")) runs.Add(
-            Train("PatchTST/42", new ForecasterSpec
-            {
-                Kind = ForecasterKind.PatchTst, Lookback = lookback, Horizon = horizon, TargetChannels = 7,
-                DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128, PatchLength = 16, Stride = 8, Dropout = 0.3,
-                AttentionDropout = 0, HeadDropout = 0, Normalization = InstanceNormalization.Window,
-            }, PatchTstTraining(patchEpochs, Regularization.Dropout, RestoreFrom.AnyEpoch), train, validation, test));
+            Train("PatchTST/42", PublishedConfigurations.PatchTst42(lookback, horizon),
+                PublishedConfigurations.PatchTstTraining(patchEpochs, Regularization.Dropout, RestoreFrom.AnyEpoch), train, validation, test));
         var dlinearSpread = new List<RunResult>();
         if (models.Contains("dlinear"))
         {
-            var dlinear = new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = lookback, Horizon = horizon, TargetChannels = 7, MovingAverageKernel = 25 };
+            var dlinear = PublishedConfigurations.DLinear(lookback, horizon);
             // DLinear trains in seconds: seeds 2021, 2022, … show how much one seed's figure can move.
             for (int k = 0; k < (smoke ? 1 : dlinearSeeds); k++)
             {
-                var run = Train(k == 0 ? "DLinear" : $"DLinear (seed {2021 + k})", dlinear, DLinearTraining(dlinearEpochs, 2021 + k), train, validation, test);
+                var run = Train(k == 0 ? "DLinear" : $"DLinear (seed {2021 + k})", dlinear, PublishedConfigurations.DLinearTraining(dlinearEpochs, 2021 + k), train, validation, test);
                 if (k == 0) runs.Add(run);
                 dlinearSpread.Add(run);
             }
         }
         if (withPruning)
         {
-            runs.Add(Train("PatchTST/42 + pruning 0.3→0.7", new ForecasterSpec
-            {
-                Kind = ForecasterKind.PatchTst, Lookback = lookback, Horizon = horizon, TargetChannels = 7,
-                DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128, PatchLength = 16, Stride = 8, Dropout = 0.3,
-                AttentionDropout = 0, HeadDropout = 0, Normalization = InstanceNormalization.Window,
-            }, PatchTstTraining(patchEpochs, Regularization.SynapticPruningWithDropout, RestoreFrom.AfterWarmup,
+            runs.Add(Train("PatchTST/42 + pruning 0.3→0.7", PublishedConfigurations.PatchTst42(lookback, horizon),
+                PublishedConfigurations.PatchTstTraining(patchEpochs, Regularization.SynapticPruningWithDropout, RestoreFrom.AfterWarmup,
                 new Microsoft.ML.SynapticPruning.Pruning.PruningOptions { WarmupEpochs = Math.Min(2, patchEpochs - 1) }), train, validation, test));
         }
 
@@ -87,30 +73,6 @@ internal static class AccuracyCommand
         }
         return smoke || Passes(runs) ? 0 : 3;
     }
-
-    /// <summary>
-    /// PatchTST's ETTh1 training (supervised script): Adam lr 1e-4, batch 128, dropout 0.3, lradj 'type3' set after each
-    /// epoch with epoch + 1 (constant while that is &lt; 3, then ×0.9), and the effect of constructing its OneCycleLR
-    /// scheduler: the first epoch trains at lr/25 and Adam's β₁ is 0.95 throughout. Rates per epoch (×1e-4): 0.04, 1, 1,
-    /// 1, 0.9, 0.81, …
-    /// </summary>
-    private static TrainingOptions PatchTstTraining(int epochs, Regularization regularization, RestoreFrom restoreFrom,
-        Microsoft.ML.SynapticPruning.Pruning.PruningOptions? pruning = null) => new()
-    {
-        MaxEpochs = epochs, BatchSize = 128, LearningRate = 1e-4, Beta1 = 0.95, Patience = 3, Regularization = regularization,
-        DropoutRate = 0.3, ConstantLearningRateEpochs = 4, LearningRateGamma = 0.9, FirstEpochLearningRateFactor = 1.0 / 25,
-        RestoreFrom = restoreFrom, Seed = 2021, Pruning = pruning ?? new(),
-    };
-
-    /// <summary>
-    /// LTSF-Linear's ETTh1 script: lr 0.005, batch 32, lradj 'type1', set after each epoch with epoch + 1: the first two
-    /// epochs train at 0.005, then the rate halves every epoch (TrainingOptions.ConstantLearningRateEpochs).
-    /// </summary>
-    private static TrainingOptions DLinearTraining(int epochs, int seed) => new()
-    {
-        MaxEpochs = epochs, BatchSize = 32, LearningRate = 0.005, Patience = 3, Regularization = Regularization.None,
-        ConstantLearningRateEpochs = 2, LearningRateGamma = 0.5, RestoreFrom = RestoreFrom.AnyEpoch, Seed = seed,
-    };
 
     private sealed record RunResult(string Name, double Mse, double Mae, int Epochs, int BestEpoch, double Seconds, int TestWindows, double Sparsity, long Parameters);
 
@@ -152,9 +114,6 @@ internal static class AccuracyCommand
         }
         return (se / count, ae / count, n);
     }
-
-    private static TimeSeriesData Slice(float[][] columns, string[] names, int start, int end)
-        => new(columns.Select(c => c[start..end]).ToArray(), null, names);
 
     private static string Report(List<RunResult> runs, List<RunResult> dlinearSpread, bool smoke, int L, int H, int patchEpochs, int dlinearEpochs, string[] args)
     {
