@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
@@ -61,6 +62,12 @@ public sealed class SynapticPruner : IDisposable
     private float[] _heapScores = Array.Empty<float>();
     private long[] _heapIndices = Array.Empty<long>();
     private readonly List<long> _fixups = new();
+    private IntPtr[] _weightData = Array.Empty<IntPtr>();
+    // Per prunable tensor: its Adam/AdamW state object (stable for the optimizer's life; its moment tensors may be
+    // replaced), and per moment (3 per tensor) the tensor last checked and its data when it can be written on the host.
+    private object?[]? _optimizerStates;
+    private Tensor?[] _momentTensors = Array.Empty<Tensor?>();
+    private IntPtr[] _momentData = Array.Empty<IntPtr>();
 
     /// <summary>Creates a pruner for <paramref name="module"/>; all masks start as "kept".</summary>
     /// <param name="module">Any TorchSharp module; its prunable parameters are chosen by <see cref="PrunableParameterSelection"/>.</param>
@@ -210,6 +217,16 @@ public sealed class SynapticPruner : IDisposable
             map[i] = slots.TryGetValue(_tensors[i].Parameter.Handle, out int slot) ? slot : -1;
         _optimizer = optimizer;
         _optimizerIndex = map;
+        _optimizerStates = null;
+        if (optimizer is (Adam or AdamW) and OptimizerHelper helper)
+        {
+            // State objects are created with the optimizer and live as long as it (state_dict() re-enumerates the
+            // parameters, which costs more than the rest of a small mask update).
+            var states = helper.state_dict().State;
+            _optimizerStates = map.Select(slot => slot >= 0 && slot < states.Count ? (object?)states[slot] : null).ToArray();
+            _momentTensors = new Tensor?[3 * _tensors.Length];
+            _momentData = new IntPtr[3 * _tensors.Length];
+        }
         if (_prunedTotal > 0) ZeroOptimizerState();
     }
 
@@ -390,6 +407,7 @@ public sealed class SynapticPruner : IDisposable
         _keepValues.Dispose();
         _scores.Dispose();
         _optimizer = null;
+        _optimizerStates = null;
     }
 
     private bool UpdateMasks(double target, int epoch, long step)
@@ -482,6 +500,7 @@ public sealed class SynapticPruner : IDisposable
     /// tensor path's w × mask + 0 on the other entries of a tensor that loses weights (a kept −0 becomes +0, a pruned
     /// weight edited to non-zero goes back to +0).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop in a method called every few steps: skip tier 0
     private bool TryPruneOnHost(long need)
     {
         if (_total > int.MaxValue || _keepFlat.device_type != DeviceType.CPU) return false;
@@ -504,9 +523,11 @@ public sealed class SynapticPruner : IDisposable
         int width = Vector<float>.Count;
         var infinity = new Vector<float>(float.PositiveInfinity);
         var negativeZero = new Vector<int>(int.MinValue);
+        if (_weightData.Length != _tensors.Length) _weightData = new IntPtr[_tensors.Length];
         for (int i = 0; i < _tensors.Length; i++)
         {
             var weights = MemoryMarshal.Cast<byte, float>(_tensors[i].Parameter.bytes);
+            _weightData[i] = AddressOf(weights);
             var keep = keepValues.Slice(checked((int)_offsets[i]), weights.Length);
             long first = _offsets[i];
             int j = 0;
@@ -548,7 +569,7 @@ public sealed class SynapticPruner : IDisposable
         {
             long end = _offsets[i] + _sizes[i];
             if (heapIndices[s] >= end) continue;
-            var weights = MemoryMarshal.Cast<byte, float>(_tensors[i].Parameter.bytes);
+            var weights = Floats(_weightData[i], _sizes[i]);
             for (; s < k && heapIndices[s] < end; s++)
             {
                 int index = (int)heapIndices[s];
@@ -563,7 +584,7 @@ public sealed class SynapticPruner : IDisposable
         {
             int i = TensorOf(index);
             if (counts[i] == 0) continue; // the tensor path leaves tensors without new prunes alone
-            var weights = MemoryMarshal.Cast<byte, float>(_tensors[i].Parameter.bytes);
+            var weights = Floats(_weightData[i], _sizes[i]);
             int j = (int)(index - _offsets[i]);
             weights[j] = weights[j] * keepValuesAll[(int)index] + 0f;
         }
@@ -578,49 +599,63 @@ public sealed class SynapticPruner : IDisposable
 
     // The Adam/AdamW moments of the newly pruned weights (sorted flat indices) × 0, as ZeroOptimizerState's moment × mask
     // does for them (its other entries are kept or already ±0, which × mask leaves unchanged); a moment that is not a
-    // contiguous float32 CPU tensor gets ZeroOptimizerState's vectorised treatment.
+    // contiguous float32 CPU tensor of the parameter's shape gets ZeroOptimizerState's vectorised treatment.
     private void ZeroNewlyPrunedMoments(ReadOnlySpan<long> indices, long[] counts)
     {
-        if (!_options.ZeroPrunedGradientsAndOptimizerState || _optimizer is not OptimizerHelper helper || _optimizerIndex is null) return;
-        if (_optimizer is not (Adam or AdamW)) return;
-        var states = helper.state_dict().State;
+        if (!_options.ZeroPrunedGradientsAndOptimizerState || _optimizerStates is null) return;
         int start = 0;
         for (int i = 0; i < _tensors.Length; i++)
         {
             int n = (int)counts[i];
             var mine = indices.Slice(start, n);
             start += n;
-            int slot = _optimizerIndex[i];
-            if (n == 0 || slot < 0 || slot >= states.Count) continue;
-            switch (states[slot])
+            if (n == 0) continue;
+            switch (_optimizerStates[i])
             {
                 case Adam.State s:
-                    ZeroMomentEntries(s.exp_avg, i, mine);
-                    ZeroMomentEntries(s.exp_avg_sq, i, mine);
-                    ZeroMomentEntries(s.max_exp_avg_sq, i, mine);
+                    ZeroMomentEntries(s.exp_avg, i, 0, mine);
+                    ZeroMomentEntries(s.exp_avg_sq, i, 1, mine);
+                    ZeroMomentEntries(s.max_exp_avg_sq, i, 2, mine);
                     break;
                 case AdamW.State s:
-                    ZeroMomentEntries(s.exp_avg, i, mine);
-                    ZeroMomentEntries(s.exp_avg_sq, i, mine);
-                    ZeroMomentEntries(s.max_exp_avg_sq, i, mine);
+                    ZeroMomentEntries(s.exp_avg, i, 0, mine);
+                    ZeroMomentEntries(s.exp_avg_sq, i, 1, mine);
+                    ZeroMomentEntries(s.max_exp_avg_sq, i, 2, mine);
                     break;
             }
         }
     }
 
-    private void ZeroMomentEntries(Tensor? moment, int tensor, ReadOnlySpan<long> indices)
+    private void ZeroMomentEntries(Tensor? moment, int tensor, int which, ReadOnlySpan<long> indices)
     {
         if (moment is null || moment.IsInvalid) return;
-        if (moment.device_type != DeviceType.CPU || moment.dtype != ScalarType.Float32 || !moment.is_contiguous())
+        int slot = 3 * tensor + which;
+        if (!ReferenceEquals(_momentTensors[slot], moment))
+        {
+            // A moment tensor is updated in place by the optimizer; a new one (amsgrad's maximum, load_state_dict,
+            // to(device)) is checked again.
+            _momentTensors[slot] = moment;
+            _momentData[slot] = moment.device_type == DeviceType.CPU && moment.dtype == ScalarType.Float32 && moment.is_contiguous()
+                && moment.shape.SequenceEqual(_tensors[tensor].Shape)
+                ? AddressOf(MemoryMarshal.Cast<byte, float>(moment.bytes))
+                : IntPtr.Zero;
+        }
+        if (_momentData[slot] == IntPtr.Zero)
         {
             using (torch.no_grad()) ZeroMoment(moment, _keepValueViews[tensor]);
             return;
         }
-        if (!moment.shape.SequenceEqual(_tensors[tensor].Shape)) return;
-        var values = MemoryMarshal.Cast<byte, float>(moment.bytes);
+        var values = Floats(_momentData[slot], _sizes[tensor]);
         long first = _offsets[tensor];
         foreach (long index in indices) values[(int)(index - first)] *= 0f;
     }
+
+    private static unsafe IntPtr AddressOf(Span<float> values)
+    {
+        fixed (float* p = values) return (IntPtr)p;
+    }
+
+    private static unsafe Span<float> Floats(IntPtr data, long length) => new((void*)data, checked((int)length));
 
     // One weight of the host scan: false when an active weight is not finite (the tensor path then takes the update).
     private bool Visit(float w, bool kept, long index, int k, ref int size)
