@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.SynapticPruning.Runtime;
 using TorchSharp;
@@ -22,7 +24,7 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <para>
 /// A mask update to target s prunes exactly round(s·N) − (already pruned) of the currently active weights with the
 /// smallest |w| (N = number of prunable weights), ties broken by position in parameter order, so global sparsity equals
-/// the target after every update. Everything is vectorized: the masks of all tensors live in one flat buffer (the per-tensor masks are views into it) and an update is one <c>kthvalue</c> over a reused flat buffer of magnitudes.
+/// the target after every update. The masks of all tensors live in one flat buffer (the per-tensor masks are views into it). A small update (at most 1/64 of the weights, the usual one every few steps) of float32 CPU weights is one pass on the host over the weights in place, keeping the smallest in a heap, that then writes only the selected entries of the masks, weights and Adam moments; a large one (or one on another device) is a <c>kthvalue</c> over a reused flat buffer of magnitudes. Both select the same weights and leave the same bits.
 /// Not thread-safe: use one pruner per training loop.
 /// </para>
 /// <para>
@@ -57,6 +59,15 @@ public sealed class SynapticPruner : IDisposable
     private optim.Optimizer? _optimizer;
     private int[]? _optimizerIndex;
     private bool _disposed;
+    private float[] _heapScores = Array.Empty<float>();
+    private long[] _heapIndices = Array.Empty<long>();
+    private readonly List<long> _fixups = new();
+    private IntPtr[] _weightData = Array.Empty<IntPtr>();
+    // Per prunable tensor: its Adam/AdamW state object (stable for the optimizer's life; its moment tensors may be
+    // replaced), and per moment (3 per tensor) the tensor last checked and its data when it can be written on the host.
+    private object?[]? _optimizerStates;
+    private Tensor?[] _momentTensors = Array.Empty<Tensor?>();
+    private IntPtr[] _momentData = Array.Empty<IntPtr>();
 
     /// <summary>Creates a pruner for <paramref name="module"/>; all masks start as "kept".</summary>
     /// <param name="module">Any TorchSharp module; its prunable parameters are chosen by <see cref="PrunableParameterSelection"/>.</param>
@@ -206,6 +217,16 @@ public sealed class SynapticPruner : IDisposable
             map[i] = slots.TryGetValue(_tensors[i].Parameter.Handle, out int slot) ? slot : -1;
         _optimizer = optimizer;
         _optimizerIndex = map;
+        _optimizerStates = null;
+        if (optimizer is (Adam or AdamW) and OptimizerHelper helper)
+        {
+            // State objects are created with the optimizer and live as long as it (state_dict() re-enumerates the
+            // parameters, which costs more than the rest of a small mask update).
+            var states = helper.state_dict().State;
+            _optimizerStates = map.Select(slot => slot >= 0 && slot < states.Count ? (object?)states[slot] : null).ToArray();
+            _momentTensors = new Tensor?[3 * _tensors.Length];
+            _momentData = new IntPtr[3 * _tensors.Length];
+        }
         if (_prunedTotal > 0) ZeroOptimizerState();
     }
 
@@ -386,6 +407,7 @@ public sealed class SynapticPruner : IDisposable
         _keepValues.Dispose();
         _scores.Dispose();
         _optimizer = null;
+        _optimizerStates = null;
     }
 
     private bool UpdateMasks(double target, int epoch, long step)
@@ -395,6 +417,21 @@ public sealed class SynapticPruner : IDisposable
         long need = Math.Min(goal - _prunedTotal, _total - _prunedTotal);
         if (need <= 0) return false;
 
+        // A small update (the usual case every few steps) is selected and applied on the host in one pass over the
+        // weights; a large one-shot update, or one the host path cannot take (see TryPruneOnHost), uses tensor operations.
+        // Both prune exactly the same weights and leave bit-identical weights, masks and moments.
+        if (!(HostUpdates && need <= _total / 64 && TryPruneOnHost(need))) PruneWithTensorOps(need);
+        _history.Add(new SparsityHistoryEntry(epoch, step, target, GlobalSparsity, PerTensorSparsity()));
+        return true;
+    }
+
+    /// <summary>
+    /// Whether small mask updates may run on the host (default true). Tests turn it off to compare both paths.
+    /// </summary>
+    internal bool HostUpdates { get; set; } = true;
+
+    private void PruneWithTensorOps(long need)
+    {
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
@@ -402,7 +439,7 @@ public sealed class SynapticPruner : IDisposable
             for (int i = 0; i < _tensors.Length; i++) _scoreViews[i].copy_(_tensors[i].Parameter);
             _scores.abs_().masked_fill_(_prunedFlat, float.PositiveInfinity);
             // The need-th smallest score: a partial top-k is several times faster than a full selection when an update
-            // prunes a small fraction (the usual case every few steps); kthvalue is faster for large one-shot targets.
+            // prunes a small fraction; kthvalue is faster for large one-shot targets.
             float threshold;
             if (need <= _total / 64)
             {
@@ -443,10 +480,253 @@ public sealed class SynapticPruner : IDisposable
                 t.Parameter.mul_(_keepValueViews[i]).add_(0f);
             }
         }
-
         ZeroOptimizerState();
-        _history.Add(new SparsityHistoryEntry(epoch, step, target, GlobalSparsity, PerTensorSparsity()));
+    }
+
+    /// <summary>
+    /// The update of <see cref="PruneWithTensorOps"/> for a small <paramref name="need"/>, on the host: one pass over the
+    /// weights and masks (contiguous float32 CPU tensors, read in place) keeps the <paramref name="need"/> active weights
+    /// with the smallest (|w|, flat position) in a max-heap (exactly the weights the threshold-and-ties rule selects),
+    /// then only the selected entries of the masks, weights and Adam moments are written. In a training loop the tensor
+    /// path's dozen passes over cold buffers cost several times more (issue #13). Returns false, having changed
+    /// nothing, when a tensor is not a contiguous float32 CPU tensor or an active weight is not finite (the tensor path
+    /// then reproduces the old behaviour exactly).
+    /// </summary>
+    /// <remarks>
+    /// Bit-identical to the tensor path given the pruner's invariant that the optimizer moments of pruned weights are
+    /// ±0 between updates (they are zeroed when a weight is pruned and its gradient is masked afterwards): the tensor
+    /// path multiplies every moment of a tensor with pruned weights by its 0/1 mask, which leaves kept and ±0 entries
+    /// unchanged; here only the newly pruned entries are multiplied by 0. Weights are reproduced exactly, including the
+    /// tensor path's w × mask + 0 on the other entries of a tensor that loses weights (a kept −0 becomes +0, a pruned
+    /// weight edited to non-zero goes back to +0).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop in a method called every few steps: skip tier 0
+    private bool TryPruneOnHost(long need)
+    {
+        if (_total > int.MaxValue || _keepFlat.device_type != DeviceType.CPU) return false;
+        foreach (var t in _tensors)
+        {
+            var p = t.Parameter;
+            if (p.device_type != DeviceType.CPU || p.dtype != ScalarType.Float32 || !p.is_contiguous()) return false;
+        }
+        int k = (int)need;
+        if (_heapScores.Length < k)
+        {
+            _heapScores = new float[k];
+            _heapIndices = new long[k];
+        }
+        var heapScores = _heapScores;
+        var heapIndices = _heapIndices;
+        int size = 0;
+        _fixups.Clear();
+        var keepValues = MemoryMarshal.Cast<byte, float>(_keepValues.bytes);
+        int width = Vector<float>.Count;
+        var infinity = new Vector<float>(float.PositiveInfinity);
+        var negativeZero = new Vector<int>(int.MinValue);
+        if (_weightData.Length != _tensors.Length) _weightData = new IntPtr[_tensors.Length];
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            var weights = MemoryMarshal.Cast<byte, float>(_tensors[i].Parameter.bytes);
+            _weightData[i] = AddressOf(weights);
+            var keep = keepValues.Slice(checked((int)_offsets[i]), weights.Length);
+            long first = _offsets[i];
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // Blocks with nothing to do (no candidate for the heap, no −0 or non-finite kept weight, no non-zero pruned
+                // weight) are skipped with a few vector compares; the others go through the scalar rule below.
+                for (; j + width <= weights.Length; j += width)
+                {
+                    var w = new Vector<float>(weights.Slice(j, width));
+                    var kept = Vector.Equals(new Vector<float>(keep.Slice(j, width)), Vector<float>.One);
+                    var bits = Vector.AsVectorInt32(w);
+                    var score = Vector.Abs(w);
+                    var finite = Vector.LessThan(score, infinity);
+                    var candidate = Vector.LessThan(score, new Vector<float>(size < k ? float.PositiveInfinity : heapScores[0]));
+                    var interesting = (kept & (candidate | ~finite | Vector.Equals(bits, negativeZero)))
+                                      | (~kept & ~Vector.Equals(bits, Vector<int>.Zero));
+                    if (interesting == Vector<int>.Zero) continue;
+                    for (int lane = j; lane < j + width; lane++)
+                    {
+                        if (!Visit(weights[lane], keep[lane] != 0f, first + lane, k, ref size)) return false;
+                    }
+                }
+            }
+            for (; j < weights.Length; j++)
+            {
+                if (!Visit(weights[j], keep[j] != 0f, first + j, k, ref size)) return false;
+            }
+        }
+        if (size != k) return false;
+
+        Array.Sort(heapIndices, 0, k);
+        var keepAll = _keepFlat.bytes;
+        var pruneAll = _prunedFlat.bytes;
+        var keepValuesAll = MemoryMarshal.Cast<byte, float>(_keepValues.bytes);
+        var counts = new long[_tensors.Length];
+        int s = 0;
+        for (int i = 0; i < _tensors.Length && s < k; i++)
+        {
+            long end = _offsets[i] + _sizes[i];
+            if (heapIndices[s] >= end) continue;
+            var weights = Floats(_weightData[i], _sizes[i]);
+            for (; s < k && heapIndices[s] < end; s++)
+            {
+                int index = (int)heapIndices[s];
+                keepAll[index] = 0;
+                pruneAll[index] = 1;
+                keepValuesAll[index] = 0f;
+                weights[(int)(index - _offsets[i])] = 0f; // a finite w × 0 + 0
+                counts[i]++;
+            }
+        }
+        foreach (long index in _fixups)
+        {
+            int i = TensorOf(index);
+            if (counts[i] == 0) continue; // the tensor path leaves tensors without new prunes alone
+            var weights = Floats(_weightData[i], _sizes[i]);
+            int j = (int)(index - _offsets[i]);
+            weights[j] = weights[j] * keepValuesAll[(int)index] + 0f;
+        }
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            _tensors[i].PrunedCount += counts[i];
+            _prunedTotal += counts[i];
+        }
+        ZeroNewlyPrunedMoments(heapIndices.AsSpan(0, k), counts);
         return true;
+    }
+
+    // The Adam/AdamW moments of the newly pruned weights (sorted flat indices) × 0, as ZeroOptimizerState's moment × mask
+    // does for them (its other entries are kept or already ±0, which × mask leaves unchanged); a moment that is not a
+    // contiguous float32 CPU tensor of the parameter's shape gets ZeroOptimizerState's vectorised treatment.
+    private void ZeroNewlyPrunedMoments(ReadOnlySpan<long> indices, long[] counts)
+    {
+        if (!_options.ZeroPrunedGradientsAndOptimizerState || _optimizerStates is null) return;
+        int start = 0;
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            int n = (int)counts[i];
+            var mine = indices.Slice(start, n);
+            start += n;
+            if (n == 0) continue;
+            switch (_optimizerStates[i])
+            {
+                case Adam.State s:
+                    ZeroMomentEntries(s.exp_avg, i, 0, mine);
+                    ZeroMomentEntries(s.exp_avg_sq, i, 1, mine);
+                    ZeroMomentEntries(s.max_exp_avg_sq, i, 2, mine);
+                    break;
+                case AdamW.State s:
+                    ZeroMomentEntries(s.exp_avg, i, 0, mine);
+                    ZeroMomentEntries(s.exp_avg_sq, i, 1, mine);
+                    ZeroMomentEntries(s.max_exp_avg_sq, i, 2, mine);
+                    break;
+            }
+        }
+    }
+
+    private void ZeroMomentEntries(Tensor? moment, int tensor, int which, ReadOnlySpan<long> indices)
+    {
+        if (moment is null || moment.IsInvalid) return;
+        int slot = 3 * tensor + which;
+        if (!ReferenceEquals(_momentTensors[slot], moment))
+        {
+            // A moment tensor is updated in place by the optimizer; a new one (amsgrad's maximum, load_state_dict,
+            // to(device)) is checked again.
+            _momentTensors[slot] = moment;
+            _momentData[slot] = moment.device_type == DeviceType.CPU && moment.dtype == ScalarType.Float32 && moment.is_contiguous()
+                && moment.shape.SequenceEqual(_tensors[tensor].Shape)
+                ? AddressOf(MemoryMarshal.Cast<byte, float>(moment.bytes))
+                : IntPtr.Zero;
+        }
+        if (_momentData[slot] == IntPtr.Zero)
+        {
+            using (torch.no_grad()) ZeroMoment(moment, _keepValueViews[tensor]);
+            return;
+        }
+        var values = Floats(_momentData[slot], _sizes[tensor]);
+        long first = _offsets[tensor];
+        foreach (long index in indices) values[(int)(index - first)] *= 0f;
+    }
+
+    private static unsafe IntPtr AddressOf(Span<float> values)
+    {
+        fixed (float* p = values) return (IntPtr)p;
+    }
+
+    private static unsafe Span<float> Floats(IntPtr data, long length) => new((void*)data, checked((int)length));
+
+    // One weight of the host scan: false when an active weight is not finite (the tensor path then takes the update).
+    private bool Visit(float w, bool kept, long index, int k, ref int size)
+    {
+        int bits = BitConverter.SingleToInt32Bits(w);
+        if (!kept)
+        {
+            if (bits != 0) _fixups.Add(index); // a pruned weight that is not +0 (edited outside the training step)
+            return true;
+        }
+        float score = MathF.Abs(w);
+        if (!(score < float.PositiveInfinity)) return false; // NaN or ±∞
+        if (bits == int.MinValue) _fixups.Add(index);       // a kept −0
+        if (size < k)
+        {
+            HeapPush(_heapScores, _heapIndices, size++, score, index);
+        }
+        else if (score < _heapScores[0])
+        {
+            // Later positions never win a tie, so only a strictly smaller score enters.
+            _heapScores[0] = score;
+            _heapIndices[0] = index;
+            HeapSiftDown(_heapScores, _heapIndices, size);
+        }
+        return true;
+    }
+
+    private int TensorOf(long flatIndex)
+    {
+        int found = Array.BinarySearch(_offsets, flatIndex);
+        int i = found >= 0 ? found : ~found - 1;
+        while (i + 1 < _offsets.Length && _offsets[i + 1] <= flatIndex) i++; // past empty tensors sharing the offset
+        return i;
+    }
+
+    // Max-heap on (score, flat index): the root is the largest score, the later position among equal scores.
+    private static bool Above(float scoreA, long indexA, float scoreB, long indexB)
+        => scoreA > scoreB || (scoreA == scoreB && indexA > indexB);
+
+    private static void HeapPush(float[] scores, long[] indices, int count, float score, long index)
+    {
+        int at = count;
+        while (at > 0)
+        {
+            int parent = (at - 1) / 2;
+            if (!Above(score, index, scores[parent], indices[parent])) break;
+            scores[at] = scores[parent];
+            indices[at] = indices[parent];
+            at = parent;
+        }
+        scores[at] = score;
+        indices[at] = index;
+    }
+
+    private static void HeapSiftDown(float[] scores, long[] indices, int count)
+    {
+        float score = scores[0];
+        long index = indices[0];
+        int at = 0;
+        while (true)
+        {
+            int child = 2 * at + 1;
+            if (child >= count) break;
+            if (child + 1 < count && Above(scores[child + 1], indices[child + 1], scores[child], indices[child])) child++;
+            if (!Above(scores[child], indices[child], score, index)) break;
+            scores[at] = scores[child];
+            indices[at] = indices[child];
+            at = child;
+        }
+        scores[at] = score;
+        indices[at] = index;
     }
 
     private bool UpdateStructureMasks(double target, int epoch, long step)

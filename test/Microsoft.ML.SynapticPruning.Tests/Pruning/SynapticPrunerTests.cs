@@ -397,4 +397,158 @@ public class SynapticPrunerTests
         pruner.Dispose();
         Assert.Throws<ObjectDisposedException>(() => pruner.PruneTo(0.1));
     }
+
+    private sealed class LinearRamp(double perStep, double final) : SparsitySchedule
+    {
+        public override double FinalSparsity => final;
+
+        public override double TargetSparsity(int epoch, long step) => Math.Min(final, perStep * Math.Max(0, step));
+    }
+
+    private static int[] Bits(Tensor t) => Values(t).Select(BitConverter.SingleToInt32Bits).ToArray();
+
+    [Theory]
+    [InlineData(false, true, 1)]
+    [InlineData(true, true, 1)]
+    [InlineData(false, true, 5)]
+    [InlineData(false, false, 1)]
+    public void HostAndTensorMaskUpdatesLeaveBitIdenticalWeightsMasksAndMoments(bool adamW, bool zeroState, int interval)
+    {
+        // Small updates run on the host, large ones (and HostUpdates = false) with tensor operations; both must give the
+        // same bits, including ties, a kept −0 (becomes +0 when its tensor loses weights) and a pruned weight edited to a
+        // non-zero value between steps (back to +0).
+        (TwoLayerNet Net, OptimizerHelper Optimizer, SynapticPruner Pruner) Make(bool host)
+        {
+            torch.manual_seed(11);
+            var net = new TwoLayerNet(32, 64, 8);
+            OptimizerHelper optimizer = adamW
+                ? (OptimizerHelper)optim.AdamW(net.parameters(), lr: 0.01, amsgrad: true)
+                : optim.Adam(net.parameters(), lr: 0.01);
+            var pruner = new SynapticPruner(net, new LinearRamp(0.0025, 0.8),
+                new PruningOptions { UpdateInterval = interval, ZeroPrunedGradientsAndOptimizerState = zeroState }) { HostUpdates = host };
+            pruner.AttachOptimizer(optimizer);
+            return (net, optimizer, pruner);
+        }
+
+        var a = Make(host: true);
+        var b = Make(host: false);
+        using var _an = a.Net; using var _ao = a.Optimizer; using var _ap = a.Pruner;
+        using var _bn = b.Net; using var _bo = b.Optimizer; using var _bp = b.Pruner;
+        Assert.True(0.0025 * interval * a.Pruner.TotalPrunable <= a.Pruner.TotalPrunable / 64); // ramp updates take the host path
+        torch.manual_seed(12);
+        using var x = torch.randn(64, 32);
+        using var y = torch.randn(64, 8);
+        foreach (var (net, _, pruner) in new[] { a, b })
+        {
+            using (torch.no_grad()) net.Fc2.weight!.narrow(0, 0, 2).fill_(0.003f); // ties at small magnitudes
+        }
+        var afterUpdate = new List<int[][]>();
+        int negativeZero = -1;
+        for (long step = 1; step <= 200; step++)
+        {
+            if (step == 40) a.Pruner.PruneTo(0.3); // a large one-shot update: the tensor path in both
+            if (step == 40) b.Pruner.PruneTo(0.3);
+            foreach (var (net, optimizer, pruner) in new[] { a, b })
+            {
+                using var scope = torch.NewDisposeScope();
+                if (step == 160) // an update step: the kept −0 and the edited pruned weight meet the next update
+                {
+                    using (torch.no_grad())
+                    {
+                        // 40 kept +0 weights (≥ any need here) take this update, so the kept −0 after them survives it in a tensor that
+                        // loses weights; the first pruned weight is edited to 0.5.
+                        var w = net.Fc1.weight!.view(-1);
+                        var mask = Bools(pruner.Tensors[0].Mask);
+                        var kept = Enumerable.Range(0, mask.Length).Where(j => mask[j]).ToArray();
+                        foreach (int j in kept.Take(40)) w[j] = torch.tensor(0f);
+                        w[kept[40]] = torch.tensor(-0f);
+                        negativeZero = kept[40];
+                        w[Array.IndexOf(mask, false)] = torch.tensor(0.5f);
+                    }
+                }
+                optimizer.zero_grad();
+                var loss = nn.functional.mse_loss(net.forward(x), y);
+                loss.backward();
+                pruner.AfterBackward(0, step);
+                if (step == 160) afterUpdate.Add(pruner.Tensors.Select(t => Bits(t.Parameter)).ToArray());
+                optimizer.step();
+                pruner.AfterOptimizerStep();
+            }
+            if (step == 160)
+            {
+                Assert.True(Bools(a.Pruner.Tensors[0].Mask)[negativeZero]);           // kept through the update …
+                Assert.Equal(0, afterUpdate[0][0][negativeZero]);                      // … and +0, as w × 1 + 0 makes it
+                for (int i = 0; i < afterUpdate[0].Length; i++) Assert.Equal(afterUpdate[1][i], afterUpdate[0][i]);
+            }
+            Assert.Equal(a.Pruner.PrunedCount, b.Pruner.PrunedCount);
+            var pa = a.Net.parameters().ToList();
+            var pb = b.Net.parameters().ToList();
+            for (int i = 0; i < pa.Count; i++) Assert.Equal(Bits(pb[i]), Bits(pa[i]));
+            for (int i = 0; i < a.Pruner.Tensors.Count; i++)
+            {
+                Assert.Equal(Bools(b.Pruner.Tensors[i].Mask), Bools(a.Pruner.Tensors[i].Mask));
+                Assert.Equal(b.Pruner.Tensors[i].PrunedCount, a.Pruner.Tensors[i].PrunedCount);
+            }
+            var sa = a.Optimizer.state_dict().State;
+            var sb = b.Optimizer.state_dict().State;
+            for (int i = 0; i < sa.Count; i++)
+            {
+                foreach (var (ma, mb) in Moments(sa[i]).Zip(Moments(sb[i])))
+                    Assert.Equal(Bits(mb), Bits(ma));
+            }
+        }
+        Assert.True(a.Pruner.GlobalSparsity > 0.45, $"sparsity {a.Pruner.GlobalSparsity}");
+        Assert.Equal(b.Pruner.History.Select(h => (h.Step, h.GlobalSparsity)), a.Pruner.History.Select(h => (h.Step, h.GlobalSparsity)));
+    }
+
+    private static IEnumerable<Tensor> Moments(object state) => state switch
+    {
+        Adam.State s => new[] { s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq }.OfType<Tensor>(),
+        AdamW.State s => new[] { s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq }.OfType<Tensor>(),
+        _ => Array.Empty<Tensor>(),
+    };
+
+    [Fact]
+    public void MomentsOfPrunedWeightsAreZeroRightAfterAnUpdateOnTheHostPath()
+    {
+        // Adam has run, so every moment is non-zero; an update on the host path zeroes exactly the newly pruned entries'.
+        var (net, adam, pruner) = TrainSetup(zeroState: true);
+        using var _n = net; using var _a = adam; using var _p = pruner;
+        torch.manual_seed(6);
+        using var x = torch.randn(32, 8);
+        using var y = torch.randn(32, 2);
+        for (long step = 1; step <= 3; step++) Step(net, adam, pruner, step, x, y);
+        var states = adam.state_dict().State;
+        var parameters = adam.parameters().ToList();
+        Adam.State StateOf(PrunableTensor t) => (Adam.State)states[parameters.FindIndex(p => p.Handle == t.Parameter.Handle)];
+        var before = pruner.Tensors.Select(t => (Mask: Bools(t.Mask), M: Bits(StateOf(t).exp_avg), V: Bits(StateOf(t).exp_avg_sq))).ToArray();
+        Assert.True(pruner.PruneTo(2.0 / pruner.TotalPrunable)); // need 2 ≤ total / 64: the host path
+        Assert.Equal(2, pruner.PrunedCount);
+        int newlyPruned = 0, hadMoments = 0;
+        for (int i = 0; i < pruner.Tensors.Count; i++)
+        {
+            var t = pruner.Tensors[i];
+            var mask = Bools(t.Mask);
+            var m = Bits(StateOf(t).exp_avg);
+            var v = Bits(StateOf(t).exp_avg_sq);
+            var w = Bits(t.Parameter);
+            for (int j = 0; j < mask.Length; j++)
+            {
+                if (mask[j])
+                {
+                    Assert.Equal(before[i].M[j], m[j]); // kept entries untouched
+                    Assert.Equal(before[i].V[j], v[j]);
+                    continue;
+                }
+                Assert.True(before[i].Mask[j]);
+                newlyPruned++;
+                if (before[i].V[j] != 0) hadMoments++;
+                Assert.Equal(0, w[j]);                          // +0
+                Assert.Equal(0f, BitConverter.Int32BitsToSingle(m[j]));
+                Assert.Equal(0, v[j]);
+            }
+        }
+        Assert.Equal(2, newlyPruned);
+        Assert.True(hadMoments > 0, "the newly pruned weights had no moments to zero");
+    }
 }
