@@ -19,7 +19,7 @@ internal static class DropoutFigure
     public static void Run(Report report, bool quick)
     {
         var spec = PublishedConfigurations.PatchTst42();
-        int threads = ForecastTrainer.DefaultThreads(ForecasterFactory.CountParameters(spec));
+        int threads = ForecastTrainer.DefaultThreads(spec, PublishedConfigurations.PatchTstTraining(1).BatchSize);
         MaskCost(report, quick, threads);
         StepCost(report, quick, spec, threads);
     }

@@ -28,7 +28,7 @@ internal static class Etth1EpochFigure
         var options = PublishedConfigurations.PatchTstTraining(pairs, Regularization.Dropout, RestoreFrom.AnyEpoch);
         options.Patience = pairs + 1; // every epoch runs: no early stop
         long parameters = ForecasterFactory.CountParameters(spec);
-        int expectedThreads = ForecastTrainer.DefaultThreads(parameters);
+        int expectedThreads = ForecastTrainer.DefaultThreads(spec, options.BatchSize);
 
         // The twin reads the same rows, standardised with the training rows' statistics (the trainer's scaler does the same).
         var (mean, std) = Moments(train);

@@ -62,7 +62,7 @@ internal static class MemoryFigure
         using (var fitted = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), data, null, options))
         {
             // The library's default thread rule (TrainingOptions.Threads = null).
-            threads = fitted.Module.parameters().Sum(p => p.numel()) < ForecastTrainer.SingleThreadParameterLimit ? 1 : Math.Min(2, Environment.ProcessorCount);
+            threads = ForecastTrainer.DefaultThreads(spec, options.BatchSize);
         }
         long peak = Machine.StatusKiB("VmHWM");
         Console.WriteLine(FormattableString.Invariant($"MEM {baseline} {peak} {watch.Elapsed.TotalSeconds:0.0} {values.Length} {threads}"));

@@ -22,6 +22,7 @@ public static class Program
         ("memory", "6: peak RSS per model on household-power (child processes)", MemoryFigure.Peaks),
         ("scale", "7: ForecastTrainer epoch time vs series length", ScaleFigure.Epochs),
         ("pytorch", "3, 8 and 8 (diagnosis): PyTorch twin (needs /usr/bin/python3 with torch; skips otherwise)", (r, q) => { PyTorchFigures.Peer(r, q); Etth1EpochFigure.Run(r, q); PyTorchFigures.Etth1StepDiagnosis(r, q); }),
+        ("threads", "14 (diagnosis): speed-up of a second thread per training step vs the step's estimated work (the default thread rule)", ThreadsFigure.Figure),
         ("guard", "9: cost of the oneDNN ISA guard on the real PrunedLstm fit and Transform (child processes, cap on vs off)", GuardFigure.Cost),
         ("authors", $"12: the authors' Runtime_Analysis.py vs our study CLI on its grid (--authors DIR or {AuthorsFigure.EnvironmentVariable}=DIR, a checkout of xalentis/SynapticPruning; [--authors-pairs N])", AuthorsFigure.Run),
         ("dropout", "13: dropout mask cost vs nn.functional.dropout on PatchTST/42's tensors, and its training step with dropout 0.3 vs 0", DropoutFigure.Run),
@@ -45,7 +46,7 @@ public static class Program
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--quick] [--out FILE] [--authors DIR]");
-            Console.WriteLine("  all        every figure (1–9, 12, 13; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch, 12 when no");
+            Console.WriteLine("  all        every figure (1–9, 12–14; 3 and 8 skip with a message when /usr/bin/python3 cannot import torch, 12 when no");
             Console.WriteLine($"             authors' checkout is given; under --quick, 12 runs only with --authors DIR)");
             foreach (var f in Figures) Console.WriteLine($"  {f.Name,-10} {f.Help}");
             return args.Length == 0 ? 1 : 0;

@@ -53,7 +53,7 @@ internal static class RealFitFigures
             denseEpoch.RemoveAt(0);
             prunedEpoch.RemoveAt(0);
             long parameters = ForecasterFactory.CountParameters(spec);
-            string setting = $"{ForecastTrainer.DefaultThreads(parameters)} (library default for {parameters:N0} parameters) / {Machine.OmpWaitPolicy}";
+            string setting = $"{ForecastTrainer.DefaultThreads(spec, 64)} (library default for {parameters:N0} parameters, batch 64) / {Machine.OmpWaitPolicy}";
             var fitRatios = Interleave.Ratios(pruned, dense);
             report.Add(new Row("1", $"Pruning overhead in the real fit, {name}, batch 64, {epochs} epochs: ForecastTrainer.Fit time with SynapticPruning ÷ with None",
                 Report.Ratio(Stats.Median(fitRatios)), Report.CiText(Stats.MedianCi(fitRatios), fitRatios.Count), "≤ 1.03", setting,

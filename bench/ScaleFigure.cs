@@ -11,7 +11,7 @@ internal static class ScaleFigure
 {
     public static void Epochs(Report report, bool quick)
     {
-        int threads = ForecastTrainer.DefaultThreads(ForecasterFactory.CountParameters(PruningFigures.Lstm));
+        int threads = ForecastTrainer.DefaultThreads(PruningFigures.Lstm, new TrainingOptions().BatchSize);
         int[] lengths = { 1_000, 10_000, 100_000 };
         int rounds = quick ? 1 : 3;
         var times = lengths.Select(_ => new List<double>()).ToArray();

@@ -12,7 +12,7 @@ public static class ForecasterFactory
 
     /// <summary>
     /// The number of parameters of the network <paramref name="spec"/> describes (what
-    /// <c>module.parameters().Sum(p =&gt; p.numel())</c> gives), e.g. for <see cref="Training.ForecastTrainer.DefaultThreads"/>.
+    /// <c>module.parameters().Sum(p =&gt; p.numel())</c> gives), e.g. for sizing a model.
     /// Builds the network once per distinct spec (cached) and restores libtorch's global random state afterwards, so
     /// calling it does not change any later result.
     /// </summary>
@@ -34,6 +34,50 @@ public static class ForecasterFactory
         {
             TorchSharp.torch.set_rng_state(rngState);
             rngState.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// An estimate of the multiply-adds one forward pass of the network <paramref name="spec"/> describes spends on one
+    /// window: the matrix products only (recurrent gates and head; PatchTST patch projection, attention projections,
+    /// scores, context, feed-forward and head, per channel; DLinear's two time maps), not element-wise work. Computed
+    /// from the spec alone (nothing is built), for <see cref="Training.ForecastTrainer.DefaultThreads(ForecasterSpec, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
+    public static long EstimateMultiplyAdds(ForecasterSpec spec)
+    {
+        Validate(spec);
+        long channels = spec.TargetChannels + spec.CovariateChannels;
+        switch (spec.Kind)
+        {
+            case ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru:
+            {
+                long gates = spec.Kind switch { ForecasterKind.Lstm => 4, ForecasterKind.Gru => 3, _ => 1 };
+                long input = channels, perTimeStep = 0;
+                for (int layer = 0; layer < spec.Layers; layer++)
+                {
+                    long hidden = spec.HiddenSizeOf(layer);
+                    perTimeStep += gates * hidden * (input + hidden);
+                    input = hidden;
+                }
+                return perTimeStep * spec.Lookback + input * spec.Horizon * spec.TargetChannels;
+            }
+            case ForecasterKind.PatchTst:
+            {
+                var (patchLength, stride) = ResolvePatching(spec);
+                long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.DModel;
+                long perChannel = patches * patchLength * d + patches * d * spec.Horizon;
+                for (int layer = 0; layer < spec.EncoderLayers; layer++)
+                {
+                    long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.Heads);
+                    perChannel += 4 * patches * d * inner          // query, key, value and output projections
+                        + 2 * patches * patches * inner            // scores and context
+                        + 2 * patches * d * spec.FeedForwardOf(layer);
+                }
+                return perChannel * channels;
+            }
+            default:
+                return 2L * spec.Lookback * spec.Horizon * channels;
         }
     }
 

@@ -24,19 +24,42 @@ namespace Microsoft.ML.SynapticPruning.Training;
 /// </remarks>
 public sealed class ForecastTrainer
 {
-    /// <summary>Models with fewer parameters than this train on 1 thread by default.</summary>
-    public const long SingleThreadParameterLimit = 200_000;
+    /// <summary>
+    /// The parallel work per training step (<see cref="EstimateParallelStepWork"/>, in multiply-adds) from which
+    /// <see cref="DefaultThreads"/> picks 2 threads instead of 1.
+    /// </summary>
+    public const long TwoThreadStepMultiplyAdds = 1_000_000_000;
 
     private const int TrimInterval = 100;
 
     /// <summary>
-    /// The intra-op thread count <see cref="Fit"/> uses when <see cref="TrainingOptions.Threads"/> is null: 1 below
-    /// <see cref="SingleThreadParameterLimit"/> parameters, else min(2, <see cref="Environment.ProcessorCount"/>).
-    /// Schedulers that run several fits at once reserve this many cores per fit.
+    /// The multiply-adds of one training step that libtorch can spread over threads: forward and backward (3× the
+    /// forward's <see cref="ForecasterFactory.EstimateMultiplyAdds"/>) over <paramref name="batchSize"/> windows, divided
+    /// by <see cref="ForecasterSpec.Lookback"/> for recurrent networks, whose time steps run one after another so each
+    /// kernel only sees one time step's work.
     /// </summary>
-    /// <param name="parameterCount">Parameters of the network (e.g. <see cref="ForecasterFactory.CountParameters"/>).</param>
-    public static int DefaultThreads(long parameterCount) =>
-        parameterCount < SingleThreadParameterLimit ? 1 : Math.Min(2, Environment.ProcessorCount);
+    /// <param name="spec">The network.</param>
+    /// <param name="batchSize">Windows per step (<see cref="TrainingOptions.BatchSize"/>).</param>
+    /// <exception cref="ArgumentException">The spec is inconsistent.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
+    public static long EstimateParallelStepWork(ForecasterSpec spec, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        long step = 3 * ForecasterFactory.EstimateMultiplyAdds(spec) * batchSize;
+        return spec.Kind is ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru ? step / spec.Lookback : step;
+    }
+
+    /// <summary>
+    /// The intra-op thread count <see cref="Fit"/> uses when <see cref="TrainingOptions.Threads"/> is null: min(2,
+    /// <see cref="Environment.ProcessorCount"/>) when <see cref="EstimateParallelStepWork"/> reaches
+    /// <see cref="TwoThreadStepMultiplyAdds"/>, else 1 (smaller steps lose more to thread hand-offs than a second core
+    /// gains; docs/pruning-and-training.md gives the measurements). Schedulers that run several fits at once reserve
+    /// this many cores per fit.
+    /// </summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="batchSize">Windows per step (<see cref="TrainingOptions.BatchSize"/>).</param>
+    public static int DefaultThreads(ForecasterSpec spec, int batchSize) =>
+        EstimateParallelStepWork(spec, batchSize) >= TwoThreadStepMultiplyAdds ? Math.Min(2, Environment.ProcessorCount) : 1;
 
     /// <summary>
     /// Trains a forecaster. <paramref name="createModule"/> builds the network (its <see cref="ForecastingModule.Spec"/>
@@ -79,8 +102,7 @@ public sealed class ForecastTrainer
             module = createModule() ?? throw new InvalidOperationException("createModule returned null.");
             var spec = module.Spec;
             CheckModule(module, spec, train, validation, options);
-            long parameterCount = module.parameters().Sum(p => p.numel());
-            torch.set_num_threads(options.Threads ?? DefaultThreads(parameterCount));
+            torch.set_num_threads(options.Threads ?? DefaultThreads(spec, options.BatchSize));
 
             int lookback = spec.Lookback, horizon = spec.Horizon;
             var plan = SplitPlan.Create(train, validation, lookback, horizon, options.ValidationFraction, options.CalibrationFraction);

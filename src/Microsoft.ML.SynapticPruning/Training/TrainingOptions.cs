@@ -72,8 +72,10 @@ public sealed class TrainingOptions
     public int Seed { get; set; }
 
     /// <summary>
-    /// libtorch intra-op threads during the fit (restored afterwards). Null = 1 thread for models with fewer than
-    /// 200,000 parameters (faster for small recurrent models on CPU), otherwise min(2, processor count).
+    /// libtorch intra-op threads during the fit (restored afterwards). Null = <see cref="ForecastTrainer.DefaultThreads"/>:
+    /// min(2, processor count) when a training step's parallel work reaches
+    /// <see cref="ForecastTrainer.TwoThreadStepMultiplyAdds"/> multiply-adds (e.g. PatchTST/42 at batch 128), otherwise 1
+    /// (every recurrent network of hidden size 64, where a second thread slows the step down).
     /// </summary>
     public int? Threads { get; set; }
 

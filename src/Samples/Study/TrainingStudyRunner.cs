@@ -23,7 +23,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
     /// <summary>
     /// The libtorch thread count <paramref name="trial"/> runs on: 1 for the baselines without a network (naive, seasonal
     /// naive; FastTree is told to use one thread), else the trainer's rule for the trial's network
-    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 1 below 200,000 parameters, else min(2, cores)). <see cref="Run"/> trains
+    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 2 threads when a step's parallel work reaches 10⁹ multiply-adds, else 1). <see cref="Run"/> trains
     /// <i>and</i> forecasts on exactly this many threads whatever the process's setting, so a trial gives the same bits in
     /// this process, in a worker process, first or after other trials; parallel runs reserve this many cores per trial.
     /// </summary>
@@ -32,7 +32,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(data);
         if (trial.IsBaseline && trial.Method != StudyMethods.DLinear) return 1;
-        return ForecastTrainer.DefaultThreads(ForecasterFactory.CountParameters(BuildSpec(trial, CovariateCount(trial, data))));
+        return ForecastTrainer.DefaultThreads(BuildSpec(trial, CovariateCount(trial, data)), trial.Settings.BatchSize);
     }
 
     private static int CovariateCount(StudyTrial trial, StudyDataset data) =>

@@ -141,3 +141,58 @@ public class ForecasterFactoryTests
         Assert.Same(spec, module.Spec);
     }
 }
+
+[Collection("Torch")]
+public class ForecasterWorkEstimateTests
+{
+    public static TheoryData<ForecasterSpec> Specs() => new()
+    {
+        new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 12, Horizon = 3, HiddenSize = 16 },
+        new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, Horizon = 2, TargetChannels = 2, CovariateChannels = 3, HiddenSize = 64 },
+        new ForecasterSpec { Kind = ForecasterKind.Gru, Lookback = 20, Layers = 2, LayerHiddenSizes = new[] { 24, 8 } },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 60, Horizon = 4, TargetChannels = 3, DModel = 32, Heads = 4, EncoderLayers = 2, FeedForward = 64 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128,
+            LayerHeadSlots = new[] { new[] { 0, 2 }, new[] { 1 }, new[] { 0, 1, 2, 3 } }, LayerFeedForward = new[] { 128, 40, 7 } },
+        new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = 48, Horizon = 6, TargetChannels = 2 },
+    };
+
+    /// <summary>
+    /// The estimate equals what the built network does: every weight matrix times the number of times the forward applies
+    /// it to one window (recurrent weights once per time step; PatchTST's projection and encoder weights once per patch and
+    /// channel, its head once per channel), plus PatchTST's weight-free attention scores and context.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void EstimateCountsEveryWeightMatrixAsTheForwardUsesIt(ForecasterSpec spec)
+    {
+        using var module = ForecasterFactory.Create(spec);
+        long channels = spec.TargetChannels + spec.CovariateChannels;
+        long expected = 0;
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            if (parameter.dim() < 2 || name.Contains("pos_embed")) continue;
+            long uses = spec.Kind switch
+            {
+                ForecasterKind.PatchTst => name.StartsWith("head") ? channels : channels * ((PatchTstForecaster)module).NumPatches,
+                ForecasterKind.DLinear => channels,
+                _ => name.StartsWith("head") ? 1 : spec.Lookback,
+            };
+            expected += uses * parameter.numel();
+        }
+        if (spec.Kind == ForecasterKind.PatchTst)
+        {
+            long patches = ((PatchTstForecaster)module).NumPatches;
+            for (int layer = 0; layer < spec.EncoderLayers; layer++)
+                expected += channels * 2 * patches * patches * spec.HeadSlotsOf(layer).Length * (spec.DModel / spec.Heads);
+        }
+
+        Assert.Equal(expected, ForecasterFactory.EstimateMultiplyAdds(spec));
+    }
+
+    [Fact]
+    public void EstimateRejectsAnInvalidSpecByName()
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => ForecasterFactory.EstimateMultiplyAdds(new ForecasterSpec { HiddenSize = 0 }));
+        Assert.Contains("HiddenSize", ex.Message);
+    }
+}

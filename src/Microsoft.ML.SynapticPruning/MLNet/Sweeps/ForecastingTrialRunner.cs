@@ -225,7 +225,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
 
     /// <summary>
     /// The libtorch thread count a trial of <paramref name="configuration"/> runs on: the trainer's rule
-    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 1 below 200,000 parameters, else min(2, cores)) for the network the
+    /// (<see cref="ForecastTrainer.DefaultThreads"/>: 2 threads when a step's parallel work reaches 10⁹ multiply-adds, else 1) for the network the
     /// configuration describes. <see cref="Run"/> runs the whole trial on it; a scheduler running trials in parallel reserves
     /// this many cores per trial (<see cref="ProcessTrialScheduler.ThreadsPerTrial"/>). 1 for a configuration that does not
     /// describe a valid network (the trial itself then fails with the reason).
@@ -238,7 +238,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         {
             var o = CreateOptions(configuration, sweep, maxEpochs: 1, seed: 0);
             if (o.NumberOfThreads is { } fixedThreads) return fixedThreads;
-            return ForecastTrainer.DefaultThreads(Models.ForecasterFactory.CountParameters(PrunedForecastingEstimator.BuildSpec(o)));
+            return ForecastTrainer.DefaultThreads(PrunedForecastingEstimator.BuildSpec(o), o.BatchSize);
         }
         catch (ArgumentException)
         {
