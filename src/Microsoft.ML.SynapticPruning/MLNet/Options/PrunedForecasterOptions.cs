@@ -132,7 +132,8 @@ public abstract class PrunedForecasterOptions
     /// <summary>Random seed; null = the MLContext's seed, else 0.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>libtorch threads while training and forecasting; null = a default for the model size.</summary>
+    /// <summary>libtorch threads while training (forecasting runs on the caller's libtorch setting); null = the trainer's default by the work of a training step
+    /// (<see cref="Training.ForecastTrainer.DefaultThreads"/>: 2 from 10⁹ estimated multiply-adds per step, else 1).</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>Seasonal period used for MASE and the seasonal-naive scale (e.g. 7 daily, 24 hourly). Default 1.</summary>
