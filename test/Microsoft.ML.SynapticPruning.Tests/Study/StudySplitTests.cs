@@ -11,7 +11,7 @@ public class StudySplitTests
     [Fact]
     public void Paper_Bitcoin_Lookback60_Has305Windows_244Train_61Test_AndValidationIsTest()
     {
-        // paper.md §3.2: 365 − 60 = 305 windows, 80/20 → 244 train, 61 test.
+        // The paper protocol on Bitcoin: 365 − 60 = 305 windows, 80/20 → 244 train, 61 test.
         var d = StudyDataLoader.LoadBundled("bitcoin", s_root, StudyProtocol.Paper, quick: false, useCovariates: false);
         var s = d.GetSplit(60, 1);
         Assert.Equal(244, s.TrainOrigins.Count);
