@@ -52,7 +52,7 @@ internal static class Etth1EpochFigure
                 $"{o:0.0} s ÷ {pairing.Theirs[i]:0.0} s (train loss {pairing.OurLosses[i].Train:0.000} vs {pairing.TheirLosses[i].Train:0.000}, validation {pairing.OurLosses[i].Validation:0.000} vs {pairing.TheirLosses[i].Validation:0.000})")));
             report.Add(new Row("8", "PatchTST/42 on ETTh1 as `accuracy` trains it (L336 H96 C7 d16 3 layers 4 heads ff128 patch16/8, dropout 0.3, batch 128, validation pass): our s/epoch ÷ the PyTorch twin's",
                 Report.Ratio(Stats.Median(ratios)), Report.CiText(Stats.MedianCi(ratios), ratios.Count), "≤ 0.5",
-                $"{threads} (both; the library's default for {parameters:N0} parameters, read back in the progress handler) / {Machine.OmpWaitPolicy} (both)",
+                $"{threads} (both; the library's default thread rule for this step, {ForecastTrainer.EstimateParallelStepWork(spec, options.BatchSize) / 1e6:N0} M multiply-adds, read back in the progress handler) / {Machine.OmpWaitPolicy} (both)",
                 $"one ForecastTrainer.Fit with the accuracy command's options (MaxEpochs {pairs}, patience {options.Patience}); after each of our epochs (EpochReport.Elapsed difference less the handler's own time) " +
                 $"the handler runs one twin epoch (ours always first); {fitted.SplitPlan.Train.Count:N0} training windows (PyTorch {twin.Ready.GetProperty("windows").GetInt32():N0}), " +
                 $"{fitted.SplitPlan.Validation.Count:N0} validation windows (PyTorch {twin.Ready.GetProperty("validation_windows").GetInt32():N0}); median ours {Stats.Median(pairing.Ours):0.0} s/epoch, PyTorch {Stats.Median(pairing.Theirs):0.0} s/epoch; " +

@@ -89,12 +89,12 @@ internal sealed class ForecastDataView : IDataView
         private readonly DataViewRowCursor _main;
         private readonly DataViewRowCursor? _lead;
         private readonly Func<float>[] _inputs = Array.Empty<Func<float>>();
-        private readonly Func<double>? _time;
+        private readonly Func<long>? _time;
         private readonly int _lookback, _horizon, _width;
         // Ring buffer of the last L input rows and count of rows seen by the lead cursor.
         private readonly float[] _ring;
         private long _leadRows;
-        private double _lastTime = double.NegativeInfinity;
+        private long? _lastTime;
         // Current block: forecasts for rows [_blockStart, _blockStart + _blockCount).
         private long _blockStart;
         private int _blockCount;
@@ -121,7 +121,7 @@ internal sealed class ForecastDataView : IDataView
                 var schema = parent._source.Schema;
                 _inputs = new[] { parent._labelColumn }.Concat(parent._featureColumns)
                     .Select(name => NumericColumn.CreateGetter(lead, schema[name])).ToArray();
-                if (parent._timeColumn is not null) _time = NumericColumn.CreateOrderGetter(lead, schema[parent._timeColumn]);
+                if (parent._timeColumn is not null) _time = NumericColumn.CreateTimeKeyGetter(lead, schema[parent._timeColumn]);
             }
         }
 
@@ -153,8 +153,8 @@ internal sealed class ForecastDataView : IDataView
             {
                 if (_time is not null)
                 {
-                    double t = _time();
-                    if (!(t > _lastTime))
+                    long t = _time();
+                    if (_lastTime is { } previous && t <= previous)
                         throw new InvalidOperationException(
                             $"Time column '{_parent._timeColumn}' is not strictly increasing at row {_leadRows} (0-based): rows must be in time order without duplicates. Sort the data by time and remove duplicate timestamps.");
                     _lastTime = t;

@@ -26,6 +26,7 @@ public sealed class ForecastEngine<TRow> where TRow : class
     private readonly List<float> _history;
     private readonly int _width, _lookback, _horizon;
     private long _rowsSeen;
+    private long? _lastTime;
 
     internal ForecastEngine(MLContext ml, ITransformer model)
     {
@@ -53,7 +54,12 @@ public sealed class ForecastEngine<TRow> where TRow : class
     /// <summary>Appends one observation.</summary>
     public void Update(TRow row) => Update(new[] { row ?? throw new ArgumentNullException(nameof(row)) });
 
-    /// <summary>Appends observations in time order.</summary>
+    /// <summary>
+    /// Appends observations in time order. When the model was trained with a time column, every row's time must be
+    /// later than the previous row's — within this call and since the engine was created (a loaded checkpoint does not
+    /// store its last time, so the first row after loading is not compared with it).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A duplicate or out-of-order time; nothing is appended then.</exception>
     public void Update(IEnumerable<TRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -61,13 +67,31 @@ public sealed class ForecastEngine<TRow> where TRow : class
         foreach (var t in _prefix) view = t.Transform(view);
         var info = _forecaster.Info;
         var columns = new[] { info.LabelColumnName }.Concat(info.FeatureColumnNames).Select(n => NumericColumn.Require(view.Schema, n, "Input")).ToArray();
+        var timeColumn = info.TimeColumnName is { } name ? view.Schema.GetColumnOrNull(name) : null;
         var added = new List<float>();
-        using (var cursor = view.GetRowCursor(columns))
+        long? lastTime = _lastTime;
+        using (var cursor = view.GetRowCursor(timeColumn is { } tc ? columns.Append(tc).Distinct() : columns))
         {
             var getters = columns.Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
+            var time = timeColumn is { } column ? NumericColumn.CreateTimeKeyGetter(cursor, column) : null;
+            long row = 0;
             while (cursor.MoveNext())
+            {
+                if (time is not null)
+                {
+                    long t = time();
+                    if (lastTime is { } previous && t <= previous)
+                        throw new InvalidOperationException(
+                            $"Time column '{info.TimeColumnName}' is not strictly increasing at row {row} (0-based) of this update" +
+                            (row == 0 ? ", against the last row of the previous update" : "") +
+                            (t == previous ? ": duplicate timestamp. Remove or aggregate duplicate rows; nothing was appended." : ": rows are out of order. Sort them by time; nothing was appended."));
+                    lastTime = t;
+                }
                 foreach (var g in getters) added.Add(g());
+                row++;
+            }
         }
+        _lastTime = lastTime;
         _history.AddRange(added);
         _rowsSeen += added.Count / _width;
         int keep = _lookback * _width;

@@ -42,14 +42,35 @@ internal static class NumericColumn
         throw new InvalidOperationException($"Column '{column.Name}' has unsupported type {type}.");
     }
 
-    /// <summary>Creates a getter for an ordering column (DateTime, DateTimeOffset or numeric) as a comparable double.</summary>
-    public static Func<double> CreateOrderGetter(DataViewRow row, DataViewSchema.Column column)
+    /// <summary>
+    /// Creates a getter for a time column (DateTime, DateTimeOffset or numeric) returning an exactly comparable key:
+    /// DateTime ticks, DateTimeOffset UTC ticks, integers as they are, and Single/Double mapped to a 64-bit integer that
+    /// sorts like the number itself (−0 and +0 give the same key). Nothing is rounded, so Unix seconds one minute apart
+    /// (or one tick apart) never compare equal. A NaN time throws, naming the column.
+    /// </summary>
+    public static Func<long> CreateTimeKeyGetter(DataViewRow row, DataViewSchema.Column column)
     {
         var type = column.Type;
+        string name = column.Name;
         if (type is DateTimeDataViewType) { var g = row.GetGetter<DateTime>(column); DateTime v = default; return () => { g(ref v); return v.Ticks; }; }
         if (type is DateTimeOffsetDataViewType) { var g = row.GetGetter<DateTimeOffset>(column); DateTimeOffset v = default; return () => { g(ref v); return v.UtcTicks; }; }
-        if (IsSupported(type)) { var f = CreateGetter(row, column); return () => f(); }
+        if (type == NumberDataViewType.Single) { var g = row.GetGetter<float>(column); float v = 0; return () => { g(ref v); return FloatingKey(v, name); }; }
+        if (type == NumberDataViewType.Double) { var g = row.GetGetter<double>(column); double v = 0; return () => { g(ref v); return FloatingKey(v, name); }; }
+        if (type == NumberDataViewType.Int32) { var g = row.GetGetter<int>(column); int v = 0; return () => { g(ref v); return v; }; }
+        if (type == NumberDataViewType.Int64) { var g = row.GetGetter<long>(column); long v = 0; return () => { g(ref v); return v; }; }
+        if (type == NumberDataViewType.Int16) { var g = row.GetGetter<short>(column); short v = 0; return () => { g(ref v); return v; }; }
+        if (type == NumberDataViewType.UInt32) { var g = row.GetGetter<uint>(column); uint v = 0; return () => { g(ref v); return v; }; }
         throw new InvalidOperationException(
-            $"Time column '{column.Name}' has type {type}; a DateTime, DateTimeOffset or numeric column is expected. Parse it first or leave TimeColumnName unset.");
+            $"Time column '{name}' has type {type}; a DateTime, DateTimeOffset or numeric column is expected. Parse it first or leave TimeColumnName unset.");
+    }
+
+    /// <summary>An order-preserving 64-bit key of a finite or infinite double (IEEE-754 bits, negatives flipped).</summary>
+    internal static long FloatingKey(double value, string column)
+    {
+        if (double.IsNaN(value))
+            throw new InvalidOperationException($"Time column '{column}' holds NaN: every row needs a time. Remove the row or fill its time.");
+        if (value == 0) value = 0.0; // −0 and +0 are the same time
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        return bits >= 0 ? bits : bits ^ long.MaxValue;
     }
 }

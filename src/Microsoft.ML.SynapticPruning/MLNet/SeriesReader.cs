@@ -25,15 +25,15 @@ internal static class SeriesReader
         using (var cursor = data.GetRowCursor(columns.Distinct()))
         {
             var getters = columns.Take(1 + features.Length).Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
-            var order = time is null ? null : NumericColumn.CreateOrderGetter(cursor, time.Value);
-            double last = double.NegativeInfinity;
+            var order = time is null ? null : NumericColumn.CreateTimeKeyGetter(cursor, time.Value);
+            long? last = null;
             long row = 0;
             while (cursor.MoveNext())
             {
                 if (order is not null)
                 {
-                    double t = order();
-                    if (!(t > last))
+                    long t = order();
+                    if (last is { } previous && t <= previous)
                         throw new InvalidOperationException(
                             $"Time column '{timeColumn}' of the {role} data is not strictly increasing at row {row} (0-based): " +
                             (t == last ? "duplicate timestamp. Remove or aggregate duplicate rows." : "rows are out of order. Sort the data by time."));
