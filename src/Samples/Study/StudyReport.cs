@@ -252,10 +252,12 @@ public static class StudyReport
                 s.InitialSparsity, s.FinalSparsity, s.WarmupEpochs, s.PruningInterval,
                 s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? "authors' 0-based schedule (stops at 0.637 at T = 20)" : "schedule reaches s_f at the last epoch",
                 arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "") + (arms.Contains(StudyMethods.PruningStructured) ? "; pruning-structured = whole recurrent units / attention heads / feed-forward neurons ranked by RMS, paper curve (target = fraction of structures)" : "")],
-            ["normalisation", $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
+            ["normalisation", o.Protocol == StudyProtocol.Authors
+                ? "LSTM: none per window; target and inputs standardised over the whole series (as the authors)"
+                : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in original units; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
         {

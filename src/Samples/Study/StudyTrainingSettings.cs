@@ -78,7 +78,7 @@ public sealed record StudyTrainingSettings
             McSamples = 1,
             ScheduleCounting = StudyScheduleCounting.AuthorsZeroBased,
             RecurrentNormalization = InstanceNormalization.None,
-            PatchTstPruningWithDropout = true,
+            PatchTstPruningWithDropout = false, // no PatchTST in this protocol
             EarlyStopping = EarlyStoppingRule.ConsecutiveNonDecreasing,
             FeaturesOnlyInput = true,
             StochasticMcValidation = true,
