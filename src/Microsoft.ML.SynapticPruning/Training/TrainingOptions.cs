@@ -49,7 +49,8 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// Early stopping: the run ends once this many consecutive eligible epochs brought no lower validation loss (0 behaves
-    /// like 1: stop at the first epoch without improvement). Default 3.
+    /// like 1: stop at the first epoch without improvement). Default 3. That is the default <see cref="EarlyStopping"/> rule;
+    /// <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> reads the same number differently.
     /// </summary>
     public int Patience { get; set; } = 3;
 
