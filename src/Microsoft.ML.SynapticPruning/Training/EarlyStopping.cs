@@ -18,7 +18,7 @@ public static class EarlyStopping
         if (patience < 0)
             throw new ArgumentOutOfRangeException(nameof(patience), patience, $"patience must be 0 or more epochs (got {patience}).");
         int p = Math.Max(1, patience), n = validationLosses.Count;
-        if (n < p + 1) return false;
+        if (n <= p) return false; // fewer than P + 1 losses (written without P + 1, which overflows for int.MaxValue)
         for (int i = n - p; i < n; i++)
             if (validationLosses[i] < validationLosses[i - 1]) return false;
         return true;

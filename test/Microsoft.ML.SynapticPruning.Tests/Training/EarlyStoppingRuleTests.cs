@@ -25,6 +25,7 @@ public class EarlyStoppingRuleTests
         Assert.True(EarlyStopping.EndsNonDecreasing([1.0, 1.0], 0));
         Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 0.5], 0));
         Assert.True(EarlyStopping.EndsNonDecreasing([1.0, double.NaN], 1));
+        Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 1.0, 1.0], int.MaxValue)); // "never stop" patience does not overflow
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => EarlyStopping.EndsNonDecreasing([1.0], -1));
         Assert.Equal("patience", e.ParamName);
         Assert.Throws<ArgumentNullException>(() => EarlyStopping.EndsNonDecreasing(null!, 3));
