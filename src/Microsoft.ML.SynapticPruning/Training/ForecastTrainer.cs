@@ -242,7 +242,13 @@ public sealed class ForecastTrainer
                                 best = Checkpoint.Capture(module, pruner);
                             }
                         }
-                        else if (++badEpochs >= options.Patience)
+                        else if (options.EarlyStopping == EarlyStoppingRule.Patience && ++badEpochs >= options.Patience)
+                        {
+                            stop = true;
+                            stoppedEarly = epoch < epochLimit - 1;
+                        }
+                        if (options.EarlyStopping == EarlyStoppingRule.ConsecutiveNonDecreasing
+                            && EarlyStopping.EndsNonDecreasing(history.Select(r => r.ValidationLoss ?? double.NaN).ToArray(), options.Patience))
                         {
                             stop = true;
                             stoppedEarly = epoch < epochLimit - 1;

@@ -13,7 +13,7 @@ internal sealed record ResumeIdentity(ForecasterSpec Spec, string Parameters, in
         string parameters = string.Join(";", module.state_dict().Select(kv => kv.Key + "[" + string.Join(",", kv.Value.shape) + "]"));
         var p = o.Pruning;
         string settings = string.Join("|", o.Regularization, o.BatchSize.ToString(inv), o.LearningRate.ToString("R", inv), o.Beta1.ToString("R", inv),
-            o.Beta2.ToString("R", inv), o.Patience.ToString(inv), o.RestoreFrom, o.ShuffleTrainingWindows, o.ConstantLearningRateEpochs.ToString(inv),
+            o.Beta2.ToString("R", inv), o.Patience.ToString(inv), o.EarlyStopping, o.RestoreFrom, o.ShuffleTrainingWindows, o.ConstantLearningRateEpochs.ToString(inv),
             o.LearningRateGamma.ToString("R", inv), o.FirstEpochLearningRateFactor.ToString("R", inv), o.GradientClipNorm?.ToString("R", inv) ?? "-", o.DropoutRate.ToString("R", inv),
             o.Regularization.UsesPruning() && p is not null
                 ? string.Join(",", p.InitialSparsity.ToString("R", inv), p.FinalSparsity.ToString("R", inv), p.WarmupEpochs.ToString(inv),

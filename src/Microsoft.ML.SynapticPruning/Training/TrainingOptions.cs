@@ -49,9 +49,18 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// Early stopping: the run ends once this many consecutive eligible epochs brought no lower validation loss (0 behaves
-    /// like 1: stop at the first epoch without improvement). Default 3.
+    /// like 1: stop at the first epoch without improvement). Default 3. That is the default <see cref="EarlyStopping"/> rule;
+    /// <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> reads the same number differently.
     /// </summary>
     public int Patience { get; set; } = 3;
+
+    /// <summary>
+    /// How early stopping reads the validation losses with <see cref="Patience"/>: <see cref="EarlyStoppingRule.Patience"/>
+    /// (default; no new best for Patience epochs) or <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> (the authors'
+    /// rule: the last Patience epochs each failed to lower the loss of the epoch before; combine it with
+    /// <see cref="Training.RestoreFrom.Last"/> to reproduce their scripts, which keep the last weights).
+    /// </summary>
+    public EarlyStoppingRule EarlyStopping { get; set; } = EarlyStoppingRule.Patience;
 
     /// <summary>
     /// Fraction of the training windows, taken from the end (by target position), used as the validation part when no
@@ -174,6 +183,7 @@ public sealed class TrainingOptions
         if (Patience < 0) throw Range(nameof(Patience), Patience, "must be 0 or more epochs");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Range(nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         if (!(CalibrationFraction >= 0 && CalibrationFraction < 1)) throw Range(nameof(CalibrationFraction), CalibrationFraction, "must be in [0, 1)");
+        if (!Enum.IsDefined(EarlyStopping)) throw Range(nameof(EarlyStopping), EarlyStopping, "is not an EarlyStoppingRule value");
         if (!Enum.IsDefined(RestoreFrom)) throw Range(nameof(RestoreFrom), RestoreFrom, "is not a RestoreFrom value");
         if (!Enum.IsDefined(Regularization)) throw Range(nameof(Regularization), Regularization, "is not a Regularization value");
         if (Threads is < 1) throw Range(nameof(Threads), Threads, "must be at least 1 (or null for the default)");

@@ -348,6 +348,7 @@ public static class StudyCommand
         if (options.CustomData is { } custom)
             return [StudyDataLoader.LoadCustom(custom, options.Protocol, options.Quick, options.BacktestFolds)];
         string root = options.DataRoot ?? BundledDatasets.FindDataRoot();
+        if (options.Protocol == StudyProtocol.Authors) return [StudyDataLoader.LoadAuthors(root)];
         return options.Datasets.Select(d => StudyDataLoader.LoadBundled(d, root, options.Protocol, options.Quick, options.UseCovariates, options.BacktestFolds)).ToList();
     }
 }

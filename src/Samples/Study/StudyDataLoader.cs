@@ -46,6 +46,25 @@ public static class StudyDataLoader
             quick && !string.Equals(name, BundledDatasets.Bitcoin.Name, StringComparison.OrdinalIgnoreCase), notes, backtestFolds);
     }
 
+    /// <summary>
+    /// Loads Bitcoin as the authors protocol trains on it: the target <c>close</c> and the input columns of
+    /// <see cref="AuthorsFeatureEngineering.Build"/> (23 for Bitcoin), all standardised over the whole series, as covariates.
+    /// </summary>
+    /// <param name="dataRoot">Data root (see <see cref="BundledDatasets.FindDataRoot()"/>).</param>
+    public static StudyDataset LoadAuthors(string dataRoot)
+    {
+        var descriptor = BundledDatasets.Bitcoin;
+        var source = BundledDatasets.Load(descriptor, dataRoot);
+        var (table, inputs) = AuthorsFeatureEngineering.Build(source, descriptor.TargetColumn);
+        var notes = new List<string>
+        {
+            $"Source: {descriptor.RelativePath}, {source.RowCount:N0} rows; target {descriptor.TargetColumn}; {descriptor.Frequency}, seasonal period {descriptor.SeasonalPeriod}.",
+            $"Authors' features ({inputs.Count} input columns, the target itself not among them): {string.Join(", ", inputs)}. The lead columns are future values of the target (the authors' leak, reproduced).",
+            $"Target and inputs standardised over the whole series (population std): every MAE, RMSE and naive MAE of this report is in units of the standard deviation of {descriptor.TargetColumn} over the series, as the authors' printed MAE.",
+        };
+        return Prepare(descriptor.Name, table, descriptor.TargetColumn, inputs, descriptor.SeasonalPeriod, StudyProtocol.Authors, quick: false, notes);
+    }
+
     /// <summary>Loads a user CSV.</summary>
     /// <exception cref="TimeSeriesDataException">The file is malformed (the message names the line and column).</exception>
     /// <exception cref="ArgumentException">The target or time column does not exist, or the target is not numeric.</exception>

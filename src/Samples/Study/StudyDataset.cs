@@ -14,7 +14,7 @@ public sealed class StudyDataset
     /// <summary>Fraction of rows (rigorous) that are training + validation rows.</summary>
     public const double RigorousValidationFraction = 0.8;
 
-    /// <summary>Fraction of windows (paper) that train.</summary>
+    /// <summary>Fraction of windows (paper and authors protocols) that train.</summary>
     public const double PaperTrainFraction = 0.8;
 
     /// <summary>Creates the dataset.</summary>
@@ -30,7 +30,7 @@ public sealed class StudyDataset
         IReadOnlyList<string> preparationNotes, int sourceRows, int backtestFolds = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(backtestFolds, 1);
-        if (backtestFolds > 1 && protocol == StudyProtocol.Paper)
+        if (backtestFolds > 1 && protocol.UsesPaperSplit())
             throw new ArgumentException("A rolling-origin backtest is part of the rigorous protocol only.", nameof(backtestFolds));
         BacktestFolds = backtestFolds;
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -82,7 +82,7 @@ public sealed class StudyDataset
     public int BacktestFolds { get; }
 
     /// <summary>How the scaler is fitted under <see cref="Protocol"/>.</summary>
-    public StudyScalerPolicy ScalerPolicy => Protocol == StudyProtocol.Paper ? StudyScalerPolicy.WholeSeries : StudyScalerPolicy.TrainOnly;
+    public StudyScalerPolicy ScalerPolicy => Protocol.UsesPaperSplit() ? StudyScalerPolicy.WholeSeries : StudyScalerPolicy.TrainOnly;
 
     /// <summary>Rows of the source file.</summary>
     public int SourceRows { get; }
@@ -127,7 +127,7 @@ public sealed class StudyDataset
     {
         int n = RowCount;
         int firstOrigin = lookback - 1, lastOrigin = n - 1 - horizon;
-        if (Protocol == StudyProtocol.Paper)
+        if (Protocol.UsesPaperSplit())
         {
             int windows = Math.Max(0, lastOrigin - firstOrigin + 1);
             int trainCount = (int)Math.Floor(PaperTrainFraction * windows);

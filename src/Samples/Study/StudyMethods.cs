@@ -40,7 +40,7 @@ public static class StudyMethods
     /// <summary>The study's networks.</summary>
     public static IReadOnlyList<string> Models { get; } = ["rnn", "lstm", "gru", "patchtst"];
 
-    /// <summary>Regularization arms of the paper protocol.</summary>
+    /// <summary>Regularization arms of the paper and authors protocols.</summary>
     public static IReadOnlyList<string> PaperArms { get; } = [None, Dropout, McDropout, Pruning];
 
     /// <summary>Regularization arms of the rigorous protocol (the paper's four plus the Zhu–Gupta curve).</summary>
@@ -50,7 +50,7 @@ public static class StudyMethods
     public static IReadOnlyList<string> Baselines { get; } = [Naive, SeasonalNaive, DLinear, FastTree];
 
     /// <summary>The regularization arms of <paramref name="protocol"/>.</summary>
-    public static IReadOnlyList<string> ArmsOf(StudyProtocol protocol) => protocol == StudyProtocol.Paper ? PaperArms : RigorousArms;
+    public static IReadOnlyList<string> ArmsOf(StudyProtocol protocol) => protocol.UsesPaperSplit() ? PaperArms : RigorousArms;
 
     /// <summary>Whether <paramref name="method"/> is a baseline.</summary>
     public static bool IsBaseline(string method) => Baselines.Contains(method);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.SynapticPruning.Data;
 
 namespace Samples.Study;
 
@@ -10,7 +11,8 @@ public sealed record StudyOptions
     /// <summary>First seed; seeds are consecutive from here unless listed. 42.</summary>
     public const int FirstSeed = 42;
 
-    /// <summary>Protocol. Default <see cref="StudyProtocol.Rigorous"/>.</summary>
+    /// <summary>Protocol. Default <see cref="StudyProtocol.Rigorous"/>. <see cref="StudyProtocol.Authors"/> forces the datasets to
+    /// bitcoin and the models to lstm (other values given explicitly are refused, naming the option).</summary>
     public StudyProtocol Protocol { get; init; } = StudyProtocol.Rigorous;
 
     /// <summary>Datasets (bundled names). Default bitcoin, air-quality, household-power, aapl. Ignored with <see cref="CustomData"/>.</summary>
@@ -22,13 +24,13 @@ public sealed record StudyOptions
     /// <summary>Regularization arms and baselines. Default: every arm of the protocol and every baseline.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
 
-    /// <summary>Seeds. Default 42..46 (rigorous), 42..51 (paper), 42..44 (quick).</summary>
+    /// <summary>Seeds. Default 42..46 (rigorous), 42..51 (paper, authors), 42..44 (quick).</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [];
 
     /// <summary>Lookbacks. Default 1, 3, 7, 14, 30, 60 (quick: 7, 30).</summary>
     public IReadOnlyList<int> Lookbacks { get; init; } = [];
 
-    /// <summary>Horizons. Default 1 and 7 (rigorous), 1 (paper and quick).</summary>
+    /// <summary>Horizons. Default 1 and 7 (rigorous), 1 (paper, authors and quick).</summary>
     public IReadOnlyList<int> Horizons { get; init; } = [];
 
     /// <summary>Most epochs per trial. Default 20 (quick: 8).</summary>
@@ -69,8 +71,12 @@ public sealed record StudyOptions
         Reproduces and tests the synaptic-pruning claim: pruning vs none vs dropout vs MC dropout (rigorous: plus the
         Zhu-Gupta curve) on RNN, LSTM, GRU and PatchTST, with naive, seasonal-naive, DLinear and FastTree baselines.
 
-          --protocol rigorous|paper   rigorous (default): 70/10/20 split, train-only scaler, best-weights restore,
-                                      untouched test part; paper: the authors' 80/20 protocol, flaws listed in the report
+          --protocol rigorous|paper|authors
+                                      rigorous (default): 70/10/20 split, train-only scaler, best-weights restore,
+                                      untouched test part; paper: the authors' 80/20 protocol, flaws listed in the report;
+                                      authors: paper plus their Bitcoin inputs (date parts, lags and leads of close,
+                                      without close itself), their early-stopping rule and stochastic MC validation;
+                                      bitcoin and lstm only, MAE in units of close's standard deviation
           --quick                     smoke run (<= 10 min on 2 cores): bitcoin + last 2,000 rows of the others,
                                       lstm + patchtst, lookbacks 7,30, 3 seeds, <= 8 epochs, horizon 1
           --estimate                  run one trial per dataset x model x method (mid lookback, first seed) and
@@ -108,7 +114,7 @@ public sealed record StudyOptions
         char? separator = null;
         char decimalMark = '.';
         int? season = null;
-        bool methodsGiven = false;
+        bool methodsGiven = false, datasetsGiven = false, modelsGiven = false;
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
@@ -133,13 +139,20 @@ public sealed record StudyOptions
                             {
                                 "paper" => StudyProtocol.Paper,
                                 "rigorous" => StudyProtocol.Rigorous,
-                                _ => throw new ArgumentException($"--protocol must be 'paper' or 'rigorous' (was '{v}')."),
+                                "authors" => StudyProtocol.Authors,
+                                _ => throw new ArgumentException($"--protocol must be 'rigorous', 'paper' or 'authors' (was '{v}')."),
                             },
                         };
                         break;
                     }
-                case "--datasets": o = o with { Datasets = NameList(a, Value(), StudyDataLoader.DefaultDatasets.Concat(["etth1"]).ToArray()) }; break;
-                case "--models": o = o with { Models = NameList(a, Value(), StudyMethods.Models) }; break;
+                case "--datasets":
+                    o = o with { Datasets = NameList(a, Value(), StudyDataLoader.DefaultDatasets.Concat(["etth1"]).ToArray()) };
+                    datasetsGiven = true;
+                    break;
+                case "--models":
+                    o = o with { Models = NameList(a, Value(), StudyMethods.Models) };
+                    modelsGiven = true;
+                    break;
                 case "--methods":
                     o = o with { Methods = NameList(a, Value(), StudyMethods.RigorousArms.Concat(StudyMethods.Baselines).ToArray()) };
                     methodsGiven = true;
@@ -175,25 +188,39 @@ public sealed record StudyOptions
             o = o with { CustomData = new CustomDataSource(data, target, time, separator, decimalMark, season) };
         }
 
-        bool paper = o.Protocol == StudyProtocol.Paper;
+        bool paper = o.Protocol.UsesPaperSplit();
+        bool authors = o.Protocol == StudyProtocol.Authors;
+        string protocolName = $"the {o.Protocol.CliName()} protocol";
         var arms = StudyMethods.ArmsOf(o.Protocol);
         if (methodsGiven && o.Methods.Contains(StudyMethods.PruningZhuGupta) && paper)
-            throw new ArgumentException("--methods: pruning-zhugupta is an arm of the rigorous protocol only (the authors ran the paper's curve).");
+            throw new ArgumentException($"--methods: pruning-zhugupta is an arm of the rigorous protocol only, not of {protocolName} (the authors ran the paper's curve).");
         if (methodsGiven && o.Methods.Contains(StudyMethods.PruningStructured) && paper)
-            throw new ArgumentException("--methods: pruning-structured is an arm of the rigorous protocol only (the authors pruned single weights).");
+            throw new ArgumentException($"--methods: pruning-structured is an arm of the rigorous protocol only, not of {protocolName} (the authors pruned single weights).");
+        if (authors)
+        {
+            if (o.CustomData is not null)
+                throw new ArgumentException("--data: the authors protocol reproduces the authors' Bitcoin pipeline only; use --protocol paper or rigorous for another CSV.");
+            if (datasetsGiven && o.Datasets.Any(d => d != BundledDatasets.Bitcoin.Name))
+                throw new ArgumentException($"--datasets: the authors protocol reproduces the authors' Bitcoin pipeline only; pass --datasets bitcoin (was {string.Join(",", o.Datasets)}).");
+            if (modelsGiven && o.Models.Any(m => m != "lstm"))
+                throw new ArgumentException($"--models: the authors protocol reproduces the authors' LSTM (Runtime_Analysis.py) only; pass --models lstm (was {string.Join(",", o.Models)}).");
+            if (o.UseCovariates)
+                throw new ArgumentException("--covariates: the authors protocol always feeds the authors' engineered features; drop --covariates.");
+            o = o with { Datasets = [BundledDatasets.Bitcoin.Name], Models = ["lstm"] };
+        }
         o = o with
         {
             Methods = methodsGiven ? o.Methods : [.. arms, .. StudyMethods.Baselines],
-            Models = o.Quick && ReferenceEquals(o.Models, StudyMethods.Models) ? ["lstm", "patchtst"] : o.Models,
+            Models = o.Quick && !modelsGiven && !authors ? ["lstm", "patchtst"] : o.Models,
             Seeds = o.Seeds.Count > 0 ? o.Seeds : Consecutive(o.Quick ? 3 : paper ? 10 : 5),
             Lookbacks = o.Lookbacks.Count > 0 ? o.Lookbacks : o.Quick ? [7, 30] : [1, 3, 7, 14, 30, 60],
             Horizons = o.Horizons.Count > 0 ? o.Horizons : paper || o.Quick ? [1] : [1, 7],
             Epochs = o.Epochs > 0 ? o.Epochs : o.Quick ? 8 : 20,
         };
         if (paper && o.BacktestFolds > 1)
-            throw new ArgumentException("--backtest: the rolling-origin backtest belongs to the rigorous protocol; the paper protocol has one 80/20 split.");
+            throw new ArgumentException($"--backtest: the rolling-origin backtest belongs to the rigorous protocol; {protocolName} has one 80/20 split.");
         if (paper && o.Horizons.Any(h => h != 1))
-            throw new ArgumentException("--horizon: the paper protocol forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
+            throw new ArgumentException($"--horizon: {protocolName} forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
         if (o.Methods.Count(m => !StudyMethods.IsBaseline(m)) == 0)
             throw new ArgumentException("--methods lists no regularization arm; at least one of none, dropout, mc-dropout, pruning, pruning-zhugupta, pruning-structured is needed.");
         if (string.IsNullOrEmpty(o.OutputDirectory))

@@ -17,6 +17,28 @@ public enum StudyProtocol
     /// pruning arm trained with dropout 0.3 as well.
     /// </summary>
     Paper,
+
+    /// <summary>
+    /// The authors' Bitcoin pipeline in all its semantics (their <c>Runtime_Analysis.py</c>; docs/study.md, "The authors'
+    /// protocol"): everything <see cref="Paper"/> does, plus their inputs — the engineered features of
+    /// <see cref="AuthorsFeatureEngineering"/> (date parts, lags and leads of the target at 1, 3, 7, 14, 30, i.e. future
+    /// targets among the inputs) fed without the target itself (<see cref="AuthorsLstmForecaster"/>), target and features
+    /// standardised over the whole series, so MAEs are in units of the target's standard deviation — their early-stopping
+    /// rule (<see cref="Microsoft.ML.SynapticPruning.Training.EarlyStoppingRule.ConsecutiveNonDecreasing"/>) and a stochastic
+    /// validation loss for MC dropout. Bitcoin and LSTM only.
+    /// </summary>
+    Authors,
+}
+
+/// <summary>Properties shared by several <see cref="StudyProtocol"/> values.</summary>
+public static class StudyProtocolExtensions
+{
+    /// <summary>Whether <paramref name="protocol"/> uses the paper's split (80/20 windows, validation = test, scaler on the
+    /// whole series, one-step forecasts, 10 seeds): <see cref="StudyProtocol.Paper"/> and <see cref="StudyProtocol.Authors"/>.</summary>
+    public static bool UsesPaperSplit(this StudyProtocol protocol) => protocol is StudyProtocol.Paper or StudyProtocol.Authors;
+
+    /// <summary>The protocol's command-line name (<c>rigorous</c>, <c>paper</c>, <c>authors</c>).</summary>
+    public static string CliName(this StudyProtocol protocol) => protocol.ToString().ToLowerInvariant();
 }
 
 /// <summary>Which rows the runner fits the target/covariate scaler on.</summary>

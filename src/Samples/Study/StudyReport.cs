@@ -30,6 +30,9 @@ public static class StudyReport
     /// <summary>Title of the paper protocol's flaws section.</summary>
     public const string FlawsHeading = "Flaws of the paper protocol (reproduced on purpose)";
 
+    /// <summary>Title of the authors protocol's flaws section.</summary>
+    public const string AuthorsFlawsHeading = "Flaws of the authors' pipeline (reproduced on purpose)";
+
     /// <summary>The flaws of the authors' protocol that the paper protocol reproduces or documents.</summary>
     public static IReadOnlyList<string> PaperFlaws { get; } =
     [
@@ -46,6 +49,18 @@ public static class StudyReport
         "LayerNorm gains are among the pruned tensors in the authors' PatchTST; here the pruned tensors are those the library marks prunable (see the per-layer table).",
     ];
 
+    /// <summary>The flaws of the authors' Bitcoin pipeline that the authors protocol reproduces on purpose.</summary>
+    public static IReadOnlyList<string> AuthorsFlaws { get; } =
+    [
+        "The inputs include leads of the target (close shifted 1, 3, 7, 14 and 30 rows into the future): at the last row of every window close_lead_1 is the value being forecast, so the networks can read the answer. Absolute MAEs measure how well they copy it, not forecasting skill; the naive baseline does not get the leak.",
+        "The target and all features are standardised over the whole series, test rows included, before splitting; MAEs are therefore in units of close's standard deviation over the series (the authors' printed units), not in dollars.",
+        "The last 20% of the windows are used both for early stopping and for the reported score: there is no untouched test set.",
+        "Early stopping stops when each of the last 3 epochs' validation losses is not lower than the one before (at least 4 epochs), and keeps the last weights.",
+        "MC dropout scores a single stochastic sample, and its early-stopping loss is itself one stochastic pass.",
+        "The schedule counts epochs from 0 with p = (e − w)/(T − w), so it never reaches s_f = 0.7 within T = 20 epochs (it stops at 0.637).",
+        "Tiny data: Bitcoin has 365 daily rows, so at lookback 60 there are 305 windows (244 train, 61 test); differences of a few percent are within seed noise.",
+    ];
+
     /// <summary>Builds and writes the report into <paramref name="directory"/>.</summary>
     public static StudyReportFiles Write(string directory, StudyReportInput input)
     {
@@ -59,7 +74,7 @@ public static class StudyReport
         var analysis = StudyAnalysis.Analyze(input.Rows, datasetOrder);
         var doc = new ReportDocument();
 
-        string protocolName = o.Protocol == StudyProtocol.Paper ? "paper" : "rigorous";
+        string protocolName = o.Protocol.CliName();
         doc.Heading(1, o.Quick ? $"{SmokeRunHeading}: synaptic pruning study ({protocolName} protocol)" : $"Synaptic pruning study ({protocolName} protocol)");
         if (o.Quick)
             doc.Paragraph($"**{SmokeRunHeading}.** This quick run uses Bitcoin in full, the last {StudyDataLoader.QuickRows:N0} rows of the other datasets, {o.Lookbacks.Count} lookbacks, {o.Seeds.Count} seeds and at most {o.Epochs} epochs. It checks that the pipeline works end to end; its numbers are too few to support any claim.");
@@ -76,10 +91,10 @@ public static class StudyReport
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
         WriteSetup(doc, input, c);
-        if (o.Protocol == StudyProtocol.Paper)
+        if (o.Protocol.UsesPaperSplit())
         {
-            doc.Heading(2, FlawsHeading);
-            doc.Bullets(PaperFlaws);
+            doc.Heading(2, o.Protocol == StudyProtocol.Authors ? AuthorsFlawsHeading : FlawsHeading);
+            doc.Bullets(o.Protocol == StudyProtocol.Authors ? AuthorsFlaws : PaperFlaws);
         }
 
         var details = input.Details;
@@ -211,7 +226,9 @@ public static class StudyReport
         var baselines = o.Methods.Where(StudyMethods.IsBaseline).ToList();
         doc.Table(["setting", "value"],
         [
-            ["protocol", o.Protocol == StudyProtocol.Paper
+            ["protocol", o.Protocol == StudyProtocol.Authors
+                ? "authors: their Bitcoin pipeline (Runtime_Analysis.py): engineered features (date parts, lags and leads of close) without close itself, target and features standardised over the whole series (MAE in units of close's std), 80/20 chronological split of the windows, the 20% used for early stopping and for scoring"
+                : o.Protocol == StudyProtocol.Paper
                 ? "paper: 80/20 chronological split of the windows, the 20% used for early stopping and for scoring, scaler on the whole series"
                 : "rigorous: 70/10/20 chronological train/validation/test rows, scaler on the training rows, early stopping on validation with best-weights restore, test scored once"],
             ["datasets", string.Join(", ", input.Datasets.Select(d => d.ToString()))],
@@ -224,18 +241,23 @@ public static class StudyReport
             ["backtest", o.BacktestFolds > 1
                 ? $"rolling origin, {o.BacktestFolds} folds: the last 20% of rows in {o.BacktestFolds} consecutive test blocks, each validated on the 10% of rows before it and trained on everything earlier; folds are averaged into the cell like seeds"
                 : "none (one split)"],
-            ["training", string.Format(c, "Adam lr {0}, batch {1}, at most {2} epochs, patience {3}, {4}", s.LearningRate, s.BatchSize, o.Epochs, s.Patience,
-                s.RestoreBestWeights ? "best weights (and masks) restored, only epochs ≥ warm-up eligible" : "last weights kept")],
+            ["training", string.Format(c, "Adam lr {0}, batch {1}, at most {2} epochs, patience {3}{5}, {4}", s.LearningRate, s.BatchSize, o.Epochs, s.Patience,
+                s.RestoreBestWeights ? "best weights (and masks) restored, only epochs ≥ warm-up eligible" : "last weights kept",
+                s.EarlyStopping == Microsoft.ML.SynapticPruning.Training.EarlyStoppingRule.ConsecutiveNonDecreasing
+                    ? " (authors' rule: stop when each of the last 3 validation losses is ≥ the one before)" + (s.StochasticMcValidation ? "; MC dropout validates with one stochastic pass" : "")
+                    : "")],
             ["dropout arms", string.Format(c, "rate {0}; MC dropout averages {1} sample(s){2}", s.DropoutRate, s.McSamples,
                 s.PatchTstPruningWithDropout ? "; PatchTST's pruning arm also uses dropout (as the authors ran it)" : "")],
             ["pruning", string.Format(c, "global magnitude ranking, {0} → {1}, warm-up {2} epochs, mask update every {3} optimizer steps; {4}{5}",
                 s.InitialSparsity, s.FinalSparsity, s.WarmupEpochs, s.PruningInterval,
                 s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? "authors' 0-based schedule (stops at 0.637 at T = 20)" : "schedule reaches s_f at the last epoch",
                 arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "") + (arms.Contains(StudyMethods.PruningStructured) ? "; pruning-structured = whole recurrent units / attention heads / feed-forward neurons ranked by RMS, paper curve (target = fraction of structures)" : "")],
-            ["normalisation", $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
+            ["normalisation", o.Protocol == StudyProtocol.Authors
+                ? "LSTM: none per window; target and inputs standardised over the whole series (as the authors)"
+                : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in original units; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
         {

@@ -11,6 +11,8 @@ namespace Samples.Study;
 /// its first L rows. The scaler is fitted on the training rows.</para>
 /// <para><b>Paper</b>: the n − L − H + 1 windows are split 80/20 in time order (the first ⌊0.8W⌋ train); the last 20%
 /// are both the validation part (early stopping) and the test part. The scaler is fitted on the whole series.</para>
+/// <para><b>Authors</b>: as Paper (their <c>create_sequences</c> and <c>train_test_split_ts</c>: windows X[i, i + L) → y[i + L]
+/// for i &lt; n − L, the first ⌊0.8W⌋ train, the rest validates and is scored).</para>
 /// <para>Validation and test origins never include a window whose targets were imputed.</para>
 /// </remarks>
 public sealed record StudySplit

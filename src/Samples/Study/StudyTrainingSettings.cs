@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Training;
 
 namespace Samples.Study;
 
@@ -16,6 +17,19 @@ public sealed record StudyTrainingSettings
 
     /// <summary>Early-stopping patience in epochs. Both protocols: 3.</summary>
     public int Patience { get; init; } = 3;
+
+    /// <summary>How early stopping reads the validation losses. Rigorous and paper: <see cref="EarlyStoppingRule.Patience"/>
+    /// (no new best for 3 epochs); authors: <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> (their
+    /// <c>early_stopping</c>: each of the last 3 epochs' losses ≥ the one before).</summary>
+    public EarlyStoppingRule EarlyStopping { get; init; } = EarlyStoppingRule.Patience;
+
+    /// <summary>Whether the recurrent network reads the covariates only, not the target channel (authors: their
+    /// <see cref="AuthorsLstmForecaster"/> fed with <see cref="AuthorsFeatureEngineering"/>'s columns). Others: false.</summary>
+    public bool FeaturesOnlyInput { get; init; }
+
+    /// <summary>Whether the MC-dropout arm's validation loss (early stopping) is itself one stochastic dropout pass, as in the
+    /// authors' script, which validates in <c>train()</c> mode. Authors: true; others: false (deterministic validation).</summary>
+    public bool StochasticMcValidation { get; init; }
 
     /// <summary>Whether the best validation epoch's weights (and masks) are restored. Paper: false (last weights kept);
     /// rigorous: true (only epochs ≥ warm-up are eligible, docs/design.md, "Schedule counting").</summary>
@@ -58,6 +72,17 @@ public sealed record StudyTrainingSettings
     /// <summary>The settings of <paramref name="protocol"/>.</summary>
     public static StudyTrainingSettings For(StudyProtocol protocol) => protocol switch
     {
+        StudyProtocol.Authors => new StudyTrainingSettings
+        {
+            RestoreBestWeights = false,
+            McSamples = 1,
+            ScheduleCounting = StudyScheduleCounting.AuthorsZeroBased,
+            RecurrentNormalization = InstanceNormalization.None,
+            PatchTstPruningWithDropout = false, // no PatchTST in this protocol
+            EarlyStopping = EarlyStoppingRule.ConsecutiveNonDecreasing,
+            FeaturesOnlyInput = true,
+            StochasticMcValidation = true,
+        },
         StudyProtocol.Paper => new StudyTrainingSettings
         {
             RestoreBestWeights = false,

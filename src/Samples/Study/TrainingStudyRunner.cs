@@ -80,7 +80,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
             torch.set_num_threads(options.Threads.Value); // the forecasts too, not only the fit
             try
             {
-                using var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, options, null, cancellationToken);
+                using var trained = new ForecastTrainer().Fit(() => CreateModule(spec, trial), train, validation, options, null, cancellationToken);
                 forecasts = Predict(trained, all, origins, trial);
                 epochs = trained.EpochsRun;
                 if (trained.PruningSummary is { } p)
@@ -117,6 +117,16 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
             TestForecast = predicted.Skip(keepFrom).Select(f => f[0]).ToArray(),
         };
     }
+
+    /// <summary>
+    /// The network of a trained trial: the library's (<see cref="ForecasterFactory.Create"/>), or, when the protocol feeds
+    /// the features only (<see cref="StudyTrainingSettings.FeaturesOnlyInput"/>), the authors' LSTM, which applies dropout
+    /// at validation too in the MC-dropout arm when <see cref="StudyTrainingSettings.StochasticMcValidation"/> asks for it.
+    /// </summary>
+    private static ForecastingModule CreateModule(ForecasterSpec spec, StudyTrial trial) =>
+        trial.Settings.FeaturesOnlyInput && !trial.IsBaseline
+            ? new AuthorsLstmForecaster(spec, trial.Method == StudyMethods.McDropout && trial.Settings.StochasticMcValidation, trial.Seed)
+            : ForecasterFactory.Create(spec);
 
     private static ForecasterSpec BuildSpec(StudyTrial trial, int covariates)
     {
@@ -158,6 +168,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
             BatchSize = s.BatchSize,
             LearningRate = s.LearningRate,
             Patience = s.Patience,
+            EarlyStopping = s.EarlyStopping,
             RestoreFrom = s.RestoreBestWeights ? RestoreFrom.AfterWarmup : RestoreFrom.Last,
             Seed = trial.Seed,
             Regularization = regularization,
