@@ -69,6 +69,7 @@ internal static class ForecastingModelSerializer
         var spec = info.Spec ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no architecture.");
         try { ForecasterFactory.Validate(spec); }
         catch (ArgumentException e) { throw new InvalidDataException($"Entry '{InfoEntry}' describes an invalid architecture: {e.Message}", e); }
+        ModelLoadLimits.Check(info, payload, InfoEntry); // before any network exists
         if (info.IntervalHalfWidths is { } hw && hw.Length != spec.Horizon)
             throw new InvalidDataException($"Entry '{InfoEntry}' holds {hw.Length} interval half-widths for horizon {spec.Horizon}.");
 

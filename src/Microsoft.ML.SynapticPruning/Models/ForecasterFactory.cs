@@ -8,32 +8,53 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// </summary>
 public static class ForecasterFactory
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ForecasterSpec, long> s_parameterCounts = new();
-
     /// <summary>
     /// The number of parameters of the network <paramref name="spec"/> describes (what
-    /// <c>module.parameters().Sum(p =&gt; p.numel())</c> gives), e.g. for sizing a model.
-    /// Builds the network once per distinct spec (cached) and restores libtorch's global random state afterwards, so
-    /// calling it does not change any later result.
+    /// <c>module.parameters().Sum(p =&gt; p.numel())</c> gives), computed from the spec alone: nothing is built and no
+    /// random state is touched, so it is cheap and safe on an untrusted spec (a model file's is checked with it before
+    /// any network exists).
     /// </summary>
     /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
     public static long CountParameters(ForecasterSpec spec)
     {
         Validate(spec);
-        bool cacheable = spec.LayerHiddenSizes is null && spec.LayerHeadSlots is null && spec.LayerFeedForward is null;
-        if (cacheable && s_parameterCounts.TryGetValue(spec, out long known)) return known;
-        var rngState = TorchSharp.torch.get_rng_state();
-        try
+        long channels = spec.TargetChannels + spec.CovariateChannels;
+        checked
         {
-            using var module = Create(spec);
-            long count = module.parameters().Sum(p => p.numel());
-            if (cacheable) s_parameterCounts[spec] = count;
-            return count;
-        }
-        finally
-        {
-            TorchSharp.torch.set_rng_state(rngState);
-            rngState.Dispose();
+            switch (spec.Kind)
+            {
+                case ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru:
+                {
+                    long gates = spec.Kind switch { ForecasterKind.Lstm => 4, ForecasterKind.Gru => 3, _ => 1 };
+                    long input = channels, count = 0;
+                    for (int layer = 0; layer < spec.Layers; layer++)
+                    {
+                        long hidden = spec.HiddenSizeOf(layer);
+                        count += gates * hidden * (input + hidden) + 2 * gates * hidden; // weight_ih, weight_hh, bias_ih, bias_hh
+                        input = hidden;
+                    }
+                    long outputs = (long)spec.Horizon * spec.TargetChannels;
+                    return count + input * outputs + outputs;                          // head
+                }
+                case ForecasterKind.PatchTst:
+                {
+                    var (patchLength, stride) = ResolvePatching(spec);
+                    long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.DModel;
+                    long count = patchLength * d + d + patches * d;                        // patch projection, position embedding
+                    for (int layer = 0; layer < spec.EncoderLayers; layer++)
+                    {
+                        long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.Heads);
+                        long ff = spec.FeedForwardOf(layer);
+                        count += 3 * (d * inner + inner) + inner * d + d                  // query, key, value, output
+                            + 2 * d                                                       // attention norm
+                            + d * ff + ff + ff * d + d                                    // feed-forward
+                            + 2 * d;                                                      // feed-forward norm
+                    }
+                    return count + d * patches * spec.Horizon + spec.Horizon;              // head
+                }
+                default:
+                    return 2 * ((long)spec.Lookback * spec.Horizon + spec.Horizon);        // trend and remainder maps
+            }
         }
     }
 

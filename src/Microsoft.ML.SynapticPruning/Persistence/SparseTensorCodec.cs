@@ -158,17 +158,17 @@ public static class SparseTensorCodec
         return output;
     }
 
-    /// <summary>Decodes bytes produced by <see cref="Encode"/>.</summary>
-    /// <param name="bytes">Exactly one encoded tensor (no trailing bytes).</param>
-    /// <param name="name">Name used in error messages, e.g. the payload entry name.</param>
-    /// <param name="expectedShape">If given, the stored shape must equal it; checked before any allocation.</param>
-    /// <param name="maxElements">Largest element count accepted (default <see cref="DefaultMaxElements"/>).</param>
-    /// <exception cref="InvalidDataException">The bytes are malformed, truncated, or do not match
-    /// <paramref name="expectedShape"/>; the message names <paramref name="name"/>.</exception>
-    public static SparseTensor Decode(ReadOnlySpan<byte> bytes, string name = "tensor", int[]? expectedShape = null,
-        long maxElements = DefaultMaxElements)
+    /// <summary>
+    /// Reads only the header of an encoded tensor and returns its shape: magic, version, encoding, rank and dimensions
+    /// are checked, and the element count against <paramref name="maxElements"/>, without decoding or allocating the
+    /// values (e.g. to compare a model file's declared sizes with its architecture before building anything).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The header is malformed or declares too many elements; the message names <paramref name="name"/>.</exception>
+    public static int[] ReadShape(ReadOnlySpan<byte> bytes, string name = "tensor", long maxElements = DefaultMaxElements)
+        => ReadShape(bytes, name ?? "tensor", maxElements, out _, out _, out _);
+
+    private static int[] ReadShape(ReadOnlySpan<byte> bytes, string name, long maxElements, out SparseTensorEncoding encoding, out long n, out int pos)
     {
-        name ??= "tensor";
         if (bytes.Length < 8)
             throw Corrupt(name, $"{bytes.Length} bytes is shorter than the header");
         if (BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
@@ -179,7 +179,7 @@ public static class SparseTensorCodec
                 $"Tensor '{name}' was written in tensor format version {version}; this library reads up to version {FormatVersion}. Upgrade the Microsoft.ML.SynapticPruning package.");
         if (version == 0)
             throw Corrupt(name, "format version 0 is invalid");
-        var encoding = (SparseTensorEncoding)bytes[5];
+        encoding = (SparseTensorEncoding)bytes[5];
         if (encoding is not (SparseTensorEncoding.Dense or SparseTensorEncoding.Bitmap or SparseTensorEncoding.DeltaIndices))
             throw Corrupt(name, $"unknown encoding {bytes[5]}");
         int rank = bytes[6];
@@ -192,8 +192,8 @@ public static class SparseTensorCodec
             throw Corrupt(name, $"{bytes.Length} bytes is shorter than the {headerSize}-byte header");
 
         var shape = new int[rank];
-        long n = 1;
-        int pos = 8;
+        n = 1;
+        pos = 8;
         for (int i = 0; i < rank; i++)
         {
             shape[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[pos..]);
@@ -204,6 +204,21 @@ public static class SparseTensorCodec
             if (n > maxElements || n > Array.MaxLength)
                 throw Corrupt(name, $"shape [{string.Join(", ", shape.Take(i + 1))}...] exceeds the limit of {Math.Min(maxElements, Array.MaxLength)} elements");
         }
+        return shape;
+    }
+
+    /// <summary>Decodes bytes produced by <see cref="Encode"/>.</summary>
+    /// <param name="bytes">Exactly one encoded tensor (no trailing bytes).</param>
+    /// <param name="name">Name used in error messages, e.g. the payload entry name.</param>
+    /// <param name="expectedShape">If given, the stored shape must equal it; checked before any allocation.</param>
+    /// <param name="maxElements">Largest element count accepted (default <see cref="DefaultMaxElements"/>).</param>
+    /// <exception cref="InvalidDataException">The bytes are malformed, truncated, or do not match
+    /// <paramref name="expectedShape"/>; the message names <paramref name="name"/>.</exception>
+    public static SparseTensor Decode(ReadOnlySpan<byte> bytes, string name = "tensor", int[]? expectedShape = null,
+        long maxElements = DefaultMaxElements)
+    {
+        name ??= "tensor";
+        var shape = ReadShape(bytes, name, maxElements, out var encoding, out long n, out int pos);
         long declaredCount = BinaryPrimitives.ReadInt64LittleEndian(bytes[pos..]);
         long kept = BinaryPrimitives.ReadInt64LittleEndian(bytes[(pos + 8)..]);
         pos += 16;

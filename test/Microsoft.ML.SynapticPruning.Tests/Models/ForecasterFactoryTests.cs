@@ -189,6 +189,34 @@ public class ForecasterWorkEstimateTests
         Assert.Equal(expected, ForecasterFactory.EstimateMultiplyAdds(spec));
     }
 
+    public static TheoryData<ForecasterSpec> MoreSpecs() => new()
+    {
+        new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, HiddenSize = 64 },
+        new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 5, Horizon = 7, TargetChannels = 3, CovariateChannels = 2, Layers = 3, LayerHiddenSizes = new[] { 5, 9, 2 } },
+        new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 1, Layers = 2, HiddenSize = 3 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 7, Horizon = 2, DModel = 8, Heads = 2, EncoderLayers = 1, FeedForward = 4 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 100, Horizon = 24, DModel = 32, Heads = 8, EncoderLayers = 2, FeedForward = 16, PatchLength = 10, Stride = 3 },
+        new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = 336, Horizon = 96, TargetChannels = 7 },
+    };
+
+    /// <summary>The closed-form count equals the built network's, for every architecture and compacted shapes.</summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    [MemberData(nameof(MoreSpecs))]
+    public void ParameterCountFromTheSpecEqualsTheBuiltNetworks(ForecasterSpec spec)
+    {
+        using var module = ForecasterFactory.Create(spec);
+        Assert.Equal(module.parameters().Sum(p => p.numel()), ForecasterFactory.CountParameters(spec));
+    }
+
+    [Fact]
+    public void ParameterCountOfAHugeSpecIsComputedWithoutBuildingIt()
+    {
+        // 30,000 hidden units × 1,000 layers would need ~14 TB; the count is arithmetic only (and would overflow-check).
+        var huge = new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 30_000, Layers = 1_000 };
+        Assert.True(ForecasterFactory.CountParameters(huge) > 3_000_000_000_000L);
+    }
+
     [Fact]
     public void EstimateRejectsAnInvalidSpecByName()
     {

@@ -233,6 +233,43 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         Assert.Contains("Upgrade", e.Message);
     }
 
+    /// <summary>
+    /// A hostile model.json, re-hashed so every SHA-256 matches: huge dimensions or Monte-Carlo samples, or an architecture
+    /// that does not match the stored weights, are refused before any network exists (the test would run out of memory
+    /// or time otherwise), through ML.NET's Model.Load and through LoadForecaster, naming the option and the limit.
+    /// </summary>
+    [Theory]
+    [InlineData("Spec", "HiddenSize", 30_000L, "parameters")]
+    [InlineData("Spec", "Layers", 1_000_000L, "at most 100,000,000")]
+    [InlineData("Spec", "Lookback", 1_000_000_000L, "Lookback = 1,000,000,000")]
+    [InlineData("Spec", "Horizon", 50_000_000L, "Horizon = 50,000,000")]
+    [InlineData("Info", "MonteCarloSamples", 1_000_000_000L, "MonteCarloSamples = 1000000000")]
+    [InlineData("Spec", "HiddenSize", 5L, "does not match the stored weights")]
+    public void RehashedHostileArchitectureIsRefusedBeforeAnythingIsAllocated(string where, string property, long value, string expected)
+    {
+        string path = Write($"hostile-{property}-{value}.zip", WithPayload(p =>
+        {
+            var old = ModelPayload.FromBytes(p);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(old.GetText("model.json"))!;
+            var info = json["Info"]!;
+            var target = where == "Spec" ? info["Spec"]! : info;
+            Assert.NotNull(target[property]);
+            target[property] = value;
+            var rebuilt = new ModelPayload();
+            foreach (var name in old.EntryNames)
+                rebuilt.Add(name, name == "model.json" ? System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) : old.Get(name).Span);
+            return rebuilt.ToArray(); // fresh SHA-256 per entry: integrity checks pass
+        }));
+        var watch = Stopwatch.StartNew();
+        var ml = new MLContext();
+        var e = Assert.Throws<InvalidDataException>(() => ml.Model.LoadForecaster(path, out _));
+        Assert.Contains("model.json", e.Message);
+        Assert.Contains(expected, e.Message);
+        var plain = Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
+        Assert.Contains(expected, InnerInvalidData(plain).Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+    }
+
     [Fact]
     public void UnknownPayloadEntryIsRefusedSoADamagedNameCannotDropAnEntrySilently()
     {
