@@ -15,7 +15,13 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// </remarks>
 public static class ForecastingModelLoader
 {
-    private const long MaxEntryBytes = 1L << 31;
+    /// <summary>Largest model file <see cref="LoadForecaster"/> reads (1 GiB; a 100-million-parameter dense model is 400 MB).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>Largest total of the decompressed entries of one file (1 GiB): a zip bomb is refused before it is inflated.</summary>
+    public const long MaxInflatedBytes = 1L << 30;
+
+    private const long MaxEntryBytes = MaxInflatedBytes;
 
     /// <summary>
     /// Loads the model at <paramref name="path"/> like <c>mlContext.Model.Load(path, out inputSchema)</c>, after checking the
@@ -50,6 +56,9 @@ public static class ForecastingModelLoader
         string fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Model file '{fullPath}' was not found.", fullPath);
+        long size = new FileInfo(fullPath).Length;
+        if (size > MaxFileBytes)
+            throw new InvalidDataException($"Model file '{fullPath}' has {size:N0} bytes; LoadForecaster reads at most {MaxFileBytes:N0} (ForecastingModelLoader.MaxFileBytes). It is not a model of this library or it is damaged.");
         byte[] bytes = File.ReadAllBytes(fullPath);
         Verify(bytes, fullPath);
 
@@ -89,6 +98,15 @@ public static class ForecastingModelLoader
         }
         using (zip)
         {
+            // Declared sizes first (ReadEntry then holds every entry to its declaration): a bomb is refused before inflating.
+            long inflated = 0;
+            foreach (var entry in zip.Entries)
+            {
+                inflated += Math.Max(0, entry.Length);
+                if (entry.Length < 0 || inflated > MaxInflatedBytes)
+                    throw new InvalidDataException(
+                        $"Model file '{path}': its entries declare more than {MaxInflatedBytes:N0} bytes once decompressed (at zip entry '{entry.FullName}', {entry.Length:N0} bytes); ForecastingModelLoader.MaxInflatedBytes is the limit. The file is not a model of this library or it is damaged.");
+            }
             foreach (var entry in zip.Entries)
             {
                 byte[] data = ReadEntry(entry, path);

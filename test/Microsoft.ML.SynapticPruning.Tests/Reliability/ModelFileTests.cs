@@ -271,6 +271,36 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
     }
 
     [Fact]
+    public void ZipBombIsRefusedFromItsDeclaredSizesBeforeInflating()
+    {
+        // 1.1 GiB of zeros deflate to about a megabyte: the declared size alone must stop it.
+        string path = Path.Combine(_f.Directory, "bomb.zip");
+        using (var file = File.Create(path))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            using var entry = zip.CreateEntry("TransformerChain/Forecaster.bin", CompressionLevel.Fastest).Open();
+            var zeros = new byte[1 << 20];
+            for (long written = 0; written < ForecastingModelLoader.MaxInflatedBytes + (100L << 20); written += zeros.Length) entry.Write(zeros);
+        }
+        Assert.True(new FileInfo(path).Length < 16L << 20);
+        var watch = Stopwatch.StartNew();
+        var e = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadForecaster(path, out _));
+        Assert.Contains("MaxInflatedBytes", e.Message);
+        Assert.Contains("Forecaster.bin", e.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void FileLargerThanTheLimitIsRefusedWithoutReadingIt()
+    {
+        string path = Path.Combine(_f.Directory, "huge.zip");
+        using (var file = File.Create(path)) file.SetLength(ForecastingModelLoader.MaxFileBytes + 1); // sparse: no disk used
+        var e = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadForecaster(path, out _));
+        Assert.Contains("MaxFileBytes", e.Message);
+        File.Delete(path);
+    }
+
+    [Fact]
     public void UnknownPayloadEntryIsRefusedSoADamagedNameCannotDropAnEntrySilently()
     {
         // Entry names are outside the per-entry SHA-256: "history.bin" damaged to "histpry.bin" must not simply vanish.
