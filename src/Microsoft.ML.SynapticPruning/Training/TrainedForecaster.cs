@@ -129,7 +129,8 @@ public sealed class TrainedForecaster : IDisposable
 
     /// <summary>
     /// Deterministic forecasts for <paramref name="count"/> windows, each L × InputChannels row-major in original units,
-    /// written to <paramref name="destination"/> as count × H × C row-major. Non-finite inputs, and outputs that overflow float, give NaN forecasts (never ±∞).
+    /// written to <paramref name="destination"/> as count × H × C row-major. Non-finite inputs, inputs beyond <see cref="MaxStandardScore"/>
+    /// training standard deviations, and outputs that overflow float give NaN forecasts (never ±∞).
     /// </summary>
     public void PredictBatch(ReadOnlySpan<float> windows, int count, Span<float> destination)
     {
@@ -141,6 +142,7 @@ public sealed class TrainedForecaster : IDisposable
             int n = Math.Min(BlockSize, count - start);
             if (buffer is null || buffer.Length != n * inSize) buffer = new float[n * inSize];
             Scaler.Transform(windows.Slice(start * inSize, n * inSize), buffer, InputChannels);
+            TreatExtremeAsMissing(buffer);
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             var x = torch.tensor(buffer, new long[] { n, Lookback, InputChannels });
@@ -200,6 +202,7 @@ public sealed class TrainedForecaster : IDisposable
         for (int j = 0; j < count; j++)
         {
             Scaler.Transform(windows.Slice(j * inSize, inSize), buffer, InputChannels);
+            TreatExtremeAsMissing(buffer);
             generator.manual_seed(SeedMixer.Mix(baseSeed, firstRowIndex + j));
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
@@ -253,6 +256,19 @@ public sealed class TrainedForecaster : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Interlocked.Exchange(ref _resumeState, null)?.Dispose();
         Module.Dispose();
+    }
+
+    /// <summary>
+    /// Inputs further than this many training standard deviations from the training mean (after the model's scaler) are
+    /// treated like a missing value at forecast time: the windows that hold one are forecast as NaN ("no forecast").
+    /// A network has never seen anything near them, so any number it returned would be an extrapolation without meaning.
+    /// </summary>
+    public const float MaxStandardScore = 10_000f;
+
+    private static void TreatExtremeAsMissing(Span<float> scaled)
+    {
+        foreach (ref float v in scaled)
+            if (Math.Abs(v) > MaxStandardScore) v = float.NaN;
     }
 
     private void ReadOutput(Tensor y, Span<float> destination)

@@ -413,6 +413,25 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void ExtremeFiniteInputAtForecastTimeIsNoForecast_NotAPlausibleNumber()
+    {
+        // 1e25 is finite and its forecast would not overflow: it used to come back as a finite, plausible-looking number.
+        var ml = new MLContext(seed: 1);
+        var rows = ForecastingTestData.NoisySine(150);
+        var options = TinyDLinear();
+        using var model = ml.Forecasting.PrunedDLinear(options).Fit(Load(ml, rows));
+        rows[100].Value = 1e25f;
+        rows[60].Value = rows[60].Value + 50; // far outside the training range (dozens of std) but below the limit
+        var forecasts = ForecastingTestData.ReadVectors(model.Transform(Load(ml, rows)), "Forecast");
+        int lookback = options.Lookback;
+        for (int t = 100; t < 100 + lookback; t++)
+            Assert.True(float.IsNaN(forecasts[t][0]), $"the window ending at row {t} holds 1e25: no forecast expected, got {forecasts[t][0]}");
+        Assert.True(float.IsFinite(forecasts[99][0]));
+        Assert.True(float.IsFinite(forecasts[100 + lookback][0]));
+        Assert.True(float.IsFinite(forecasts[60][0]), "a large but plausible value still gets a forecast");
+    }
+
+    [Fact]
     public void ForecastThatOverflowsSinglePrecisionIsNaNNotInfinity()
     {
         // A network whose scaled output is exactly 100 (zero head weights, bias 100) with a scaler std of 1e37: the forecast

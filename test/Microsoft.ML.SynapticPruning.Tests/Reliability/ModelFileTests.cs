@@ -405,8 +405,12 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
     [Fact]
     public async Task FuzzedModelFilesLoadIdenticallyOrFailClearly()
     {
-        int cases = int.TryParse(Environment.GetEnvironmentVariable("SP_FUZZ_CASES"), out int n) && n > 0 ? n : 100;
-        var rng = new Random(20261125);
+        int cases = int.TryParse(Environment.GetEnvironmentVariable("SP_FUZZ_CASES"), out int n) && n > 0 ? n : 200;
+        // A fresh seed every run (printed, so a failure reproduces with SP_FUZZ_SEED=<seed>).
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("SP_FUZZ_SEED"), out int s) ? s : Random.Shared.Next();
+        _output.WriteLine($"fuzz seed {seed} (rerun with SP_FUZZ_SEED={seed}), {cases} cases");
+        Console.WriteLine($"ModelFileTests fuzz seed {seed}");
+        var rng = new Random(seed);
         byte[] payload = EntryBytes(_f.Bytes, PayloadEntry);
         var outcomes = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
@@ -414,8 +418,40 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         {
             string kind;
             byte[] mutant;
-            switch (i % 4)
+            switch (i % 5)
             {
+                case 4:
+                {
+                    // A re-hashed hostile model.json: one numeric field of the metadata set to an extreme value, every
+                    // SHA-256 recomputed, so only the loader's own checks stand between the file and libtorch.
+                    kind = "re-hashed metadata";
+                    var old = ModelPayload.FromBytes(payload[8..]);
+                    var json = System.Text.Json.Nodes.JsonNode.Parse(old.GetText("model.json"))!;
+                    var fields = new List<(System.Text.Json.Nodes.JsonNode Owner, string Name)>();
+                    void Collect(System.Text.Json.Nodes.JsonNode? node)
+                    {
+                        if (node is System.Text.Json.Nodes.JsonObject o)
+                            foreach (var (k, v) in o.ToList())
+                            {
+                                if (v is System.Text.Json.Nodes.JsonValue jv && jv.TryGetValue<double>(out _)) fields.Add((o, k));
+                                else Collect(v);
+                            }
+                        else if (node is System.Text.Json.Nodes.JsonArray a)
+                            foreach (var v in a) Collect(v);
+                    }
+                    Collect(json);
+                    var (owner, field) = fields[rng.Next(fields.Count)];
+                    long[] extremes = { 0, -1, 2, int.MaxValue, int.MinValue, 1_000_000, 1_000_000_000, 30_000 };
+                    owner[field] = extremes[rng.Next(extremes.Length)];
+                    var rebuilt = new ModelPayload();
+                    foreach (var name in old.EntryNames)
+                        rebuilt.Add(name, name == "model.json" ? System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) : old.Get(name).Span);
+                    var bytes = rebuilt.ToArray();
+                    var changed = BitConverter.GetBytes((long)bytes.Length).Concat(bytes).ToArray();
+                    mutant = RewriteZip(_f.Bytes, (name, data) => name == PayloadEntry ? changed : data);
+                    kind += $" ({field})";
+                    break;
+                }
                 case 0:
                     kind = "bit flips";
                     mutant = (byte[])_f.Bytes.Clone();
@@ -476,9 +512,16 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         }
         catch (InvalidDataException e)
         {
+            // LoadForecaster reports every rejection as InvalidDataException; what went wrong underneath must be a
+            // documented rejection too, never a bug (a NullReferenceException or IndexOutOfRangeException inside counts
+            // as a failure of this test, not as a clean rejection; validation's ArgumentOutOfRangeException naming an option is fine).
+            for (Exception? x = e; x is not null; x = x.InnerException)
+                if (x is NullReferenceException or IndexOutOfRangeException or OverflowException
+                    or InvalidCastException or DivideByZeroException or AccessViolationException or OutOfMemoryException or StackOverflowException)
+                    throw new Xunit.Sdk.XunitException($"{kind}: the rejection hides a {x.GetType().Name}: {Messages(e)}");
             Assert.Contains(path, e.Message);
             if (kind == "payload bytes")
-                Assert.True(e.Message.Contains($"zip entry '{PayloadEntry}'") || e.Message.Contains("entry '") || e.Message.Contains("Forecaster"), e.Message);
+                Assert.True(e.Message.Contains($"zip entry '{PayloadEntry}'") || e.Message.Contains("entry '", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Forecaster"), e.Message);
             else
                 Assert.True(e.Message.Contains("entry") || e.Message.Contains(".zip") || e.Message.Contains("stream") || e.Message.Contains("could not be loaded"), e.Message);
             return "rejected";
@@ -489,6 +532,21 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         }
         using (model as IDisposable)
         {
+            if (kind.StartsWith("re-hashed", StringComparison.Ordinal))
+            {
+                // An edit with valid hashes is indistinguishable from a real file: it may load and forecast differently,
+                // but forecasting must then run to the end or fail with a documented error, never crash.
+                try
+                {
+                    _ = _f.Score(model, ml);
+                    return "loaded, edited";
+                }
+                catch (Exception e) when (e is InvalidOperationException or InvalidDataException or ArgumentException
+                    && e is not ArgumentOutOfRangeException)
+                {
+                    return "loaded, forecast refused";
+                }
+            }
             var (forecast, lower) = _f.Score(model, ml);
             Assert.True(ForecastingTestData.BitIdentical(_f.Forecast, forecast) && ForecastingTestData.BitIdentical(_f.Lower, lower),
                 $"{kind}: a damaged file loaded and forecast differently ({path})");
