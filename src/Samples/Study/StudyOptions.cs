@@ -52,8 +52,14 @@ public sealed record StudyOptions
     /// <summary>Give the bundled datasets' recommended covariates to RNN/LSTM/GRU. Default false (target history only).</summary>
     public bool UseCovariates { get; init; }
 
-    /// <summary>Rolling-origin backtest folds (rigorous only). Default 1 (no backtest).</summary>
+    /// <summary>Rolling-origin backtest folds (rigorous only); each fold is a block of the statistics. <see cref="Parse"/>
+    /// defaults to <see cref="RigorousBacktestFolds"/> for the full rigorous grid and to 1 (no backtest) with
+    /// <c>--quick</c> and under other protocols; 1 when the record is built directly.</summary>
     public int BacktestFolds { get; init; } = 1;
+
+    /// <summary>Rolling-origin folds of the default full rigorous grid: 2, so each dataset's 4 models × 6 lookbacks × 2
+    /// horizons are scored on two disjoint test periods (96 blocks per dataset; docs/study.md, "Can the grid support claims?").</summary>
+    public const int RigorousBacktestFolds = 2;
 
     /// <summary>Trials run at once, each in its own worker process; null = the default (the number of cores, capped by
     /// the number of trials to run; 1 with <see cref="Estimate"/>, which times trials one at a time). 1 = in this process,
@@ -89,7 +95,8 @@ public sealed record StudyOptions
                                       another in this process (the default with --estimate)
           --covariates                give the recommended covariates to rnn/lstm/gru
           --backtest K                rolling-origin backtest (rigorous): the last 20% of rows split into K test
-                                      blocks, each with its own expanding training part; folds average like seeds
+                                      blocks, each with its own expanding training part; every fold is a block of
+                                      the statistics (default 2 for the full rigorous grid, 1 with --quick)
           --data FILE --target COL    any CSV with a time column and numeric columns
           --time COL                  time column (default: detected)
           --separator C               field separator (default: detected; use \t for tabs)
@@ -109,6 +116,7 @@ public sealed record StudyOptions
         char decimalMark = '.';
         int? season = null;
         bool methodsGiven = false;
+        bool backtestGiven = false;
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
@@ -161,11 +169,13 @@ public sealed record StudyOptions
                         throw new ArgumentException($"--decimal must be '.' or ',' (was '{decimalMark}').");
                     break;
                 case "--season": season = IntList(a, Value(), 1).Single(); break;
-                case "--backtest": o = o with { BacktestFolds = IntList(a, Value(), 1).Single() }; break;
+                case "--backtest": o = o with { BacktestFolds = IntList(a, Value(), 1).Single() }; backtestGiven = true; break;
                 default:
                     throw new ArgumentException($"Unknown option '{a}'. Run 'study --help' for the options.");
             }
         }
+        if (!backtestGiven && o.Protocol == StudyProtocol.Rigorous && !o.Quick)
+            o = o with { BacktestFolds = RigorousBacktestFolds };
         if (data is null && (target is not null || time is not null || separator is not null || season is not null))
             throw new ArgumentException("--target, --time, --separator and --season describe a --data file; pass --data FILE too.");
         if (data is not null)

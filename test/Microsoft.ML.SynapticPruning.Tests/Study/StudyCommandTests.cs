@@ -54,7 +54,7 @@ public class StudyCommandTests
     {
         using var dir = new TempFolder();
         using var cts = new CancellationTokenSource();
-        string[] args = ["--datasets", "bitcoin", "--models", "lstm", "--lookbacks", "7", "--seeds", "2", "--epochs", "4", "--horizon", "1", "--out", dir.Path];
+        string[] args = ["--datasets", "bitcoin", "--models", "lstm", "--lookbacks", "7", "--seeds", "2", "--epochs", "4", "--horizon", "1", "--backtest", "1", "--out", dir.Path];
         int calls = 0;
         var first = new FakeStudyRunner(onRun: _ => { if (++calls == 6) cts.Cancel(); });
         int code = Run(args, first, out var output, out _, cts.Token);
