@@ -18,6 +18,7 @@ public class StudyDesignTests
         double z96 = Math.Sqrt(3.0 * 96 * 97 / (2 * 193));
         Assert.InRange(StudyDesign.SmallestWilcoxonP(96), 1e-17, 3e-17);
         Assert.Equal(8.507, z96, 3);
+        Assert.InRange(StudyDesign.SmallestWilcoxonP(5000), 0, 1e-300); // any grid size: no exception
     }
 
     [Fact]
