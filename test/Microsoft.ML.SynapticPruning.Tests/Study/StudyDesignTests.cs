@@ -92,7 +92,7 @@ public class StudyDesignTests
     }
 
     [Fact]
-    public void DefaultRigorousGrid_HasTwoFolds_AndNinetySixBlocksPerDataset()
+    public void DefaultRigorousGrid_HasTwoFolds_AndFortyEightBlocksPerDataset()
     {
         var o = StudyOptions.Parse([]);
         Assert.Equal(StudyOptions.RigorousBacktestFolds, o.BacktestFolds);
@@ -103,10 +103,9 @@ public class StudyDesignTests
         var plan = StudyGrid.Enumerate(o, data);
         Assert.Empty(plan.Skipped);
         var line = Assert.Single(StudyDesign.Of(plan));
-        Assert.Equal(4 * 6 * 2 * 2, line.Blocks); // models × lookbacks × horizons × folds
+        Assert.Equal(4 * 3 * 2 * 2, line.Blocks); // models × lookbacks × horizons × folds
         Assert.True(line.CanReachSignificance);
-        Assert.Equal(15 * StudyDesign.SmallestWilcoxonP(96), line.SmallestHolmP);
-        Assert.True(line.SmallestHolmP < 1e-15);
+        Assert.Equal(15 * 2 / Math.Pow(2, 48), line.SmallestHolmP); // exact test: 15 · 2/2⁴⁸ ≈ 1.07·10⁻¹³
     }
 
     [Fact]
