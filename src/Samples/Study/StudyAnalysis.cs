@@ -13,10 +13,13 @@ namespace Samples.Study;
 /// <param name="Rmse">Mean RMSE over seeds.</param>
 /// <param name="NaiveMae">Mean naive MAE on the same windows.</param>
 /// <param name="Seeds">Number of seeds averaged.</param>
-public sealed record StudyCell(string Dataset, string Model, string Method, int Lookback, int Horizon, double Mae, double Rmse, double NaiveMae, int Seeds)
+/// <param name="Fold">Rolling-origin backtest fold (0 without a backtest).</param>
+/// <param name="Folds">Backtest folds of the run (1 without a backtest).</param>
+public sealed record StudyCell(string Dataset, string Model, string Method, int Lookback, int Horizon, double Mae, double Rmse, double NaiveMae, int Seeds,
+    int Fold = 0, int Folds = 1)
 {
-    /// <summary>The block id (dataset, model, lookback, horizon).</summary>
-    public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon);
+    /// <summary>The block id (dataset, model, lookback, horizon, backtest fold).</summary>
+    public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon, Fold, Folds);
 
     /// <summary>MAE / naive MAE.</summary>
     public double RelativeMae => NaiveMae > 0 ? Mae / NaiveMae : double.NaN;
@@ -41,8 +44,8 @@ public sealed record StudyScopeAnalysis(string Scope, IReadOnlyList<StudyMethodS
     string ComparisonNote, IReadOnlyList<string> NaiveStatements);
 
 /// <summary>
-/// Forms the statistics blocks and runs the comparisons: a block is (dataset, model, lookback, horizon), its cell is the
-/// mean over seeds, only the regularization arms are ranked, baselines are summarised beside them (docs/study.md, "Statistics").
+/// Forms the statistics blocks and runs the comparisons: a block is (dataset, model, lookback, horizon, backtest fold),
+/// its cell is the mean over seeds, only the regularization arms are ranked, baselines are summarised beside them (docs/study.md, "Statistics").
 /// </summary>
 public sealed class StudyAnalysis
 {
@@ -98,11 +101,11 @@ public sealed class StudyAnalysis
     /// <summary>The reference arm of % changes: <see cref="StudyMethods.Pruning"/> when present.</summary>
     public string? Reference => Arms.Contains(StudyMethods.Pruning) ? StudyMethods.Pruning : null;
 
-    /// <summary>Averages seeds into cells (one per block and method).</summary>
+    /// <summary>Averages seeds into cells (one per block and method); backtest folds are blocks, not averaged.</summary>
     public static IReadOnlyList<StudyCell> FormCells(IEnumerable<StudyResultRow> rows) =>
-        rows.GroupBy(r => (r.Dataset, r.Model, r.Method, r.Lookback, r.Horizon))
+        rows.GroupBy(r => (r.Dataset, r.Model, r.Method, r.Lookback, r.Horizon, r.Fold, r.Folds))
             .Select(g => new StudyCell(g.Key.Dataset, g.Key.Model, g.Key.Method, g.Key.Lookback, g.Key.Horizon,
-                g.Average(r => r.Mae), g.Average(r => r.Rmse), g.Average(r => r.NaiveMae), g.Count()))
+                g.Average(r => r.Mae), g.Average(r => r.Rmse), g.Average(r => r.NaiveMae), g.Count(), g.Key.Fold, g.Key.Folds))
             .ToList();
 
     /// <summary>
@@ -160,7 +163,7 @@ public sealed class StudyAnalysis
         var table = ComparisonTable(cells, relativeOnly);
         var blocks = table.GroupBy(o => o.BlockId).Where(g => g.Count() == arms.Count).Count();
         if (arms.Count < 2) note = $"Only {arms.Count} regularization arm: nothing to rank.";
-        else if (blocks < 2) note = $"Only {blocks} complete block(s) (dataset × model × lookback × horizon with every arm): at least 2 are needed to rank.";
+        else if (blocks < 2) note = $"Only {blocks} complete block(s) (dataset × model × lookback × horizon × fold with every arm): at least 2 are needed to rank.";
         else
         {
             try

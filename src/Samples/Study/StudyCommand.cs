@@ -112,7 +112,8 @@ public static class StudyCommand
         int[] threads = parallel > 1 ? todo.Select(t => ThreadsOf(workers!, t, byName[t.Dataset])).ToArray() : [];
 
         output.WriteLine($"Study ({options.Protocol.ToString().ToLowerInvariant()} protocol{(options.Quick ? ", quick smoke run" : "")}): {string.Join(", ", datasets.Select(d => $"{d.Name} ({d.RowCount:N0} rows)"))}.");
-        output.WriteLine($"Planned trials: {plan.Count:N0} = datasets × lookbacks × horizons × (models × arms × seeds + baselines); {done:N0} already in {store.ResultsPath}; {(options.Estimate ? $"{todo.Count} sample trial(s) to time for the estimate" : $"{todo.Count:N0} to run")}.");
+        output.WriteLine($"Planned trials: {plan.Count:N0} = datasets × lookbacks × horizons × backtest folds × (models × arms × seeds + baselines); {done:N0} already in {store.ResultsPath}; {(options.Estimate ? $"{todo.Count} sample trial(s) to time for the estimate" : $"{todo.Count:N0} to run")}.");
+        foreach (var line in StudyDesign.Of(plan)) output.WriteLine("  design: " + line.Describe().Replace("**", "", StringComparison.Ordinal));
         if (todo.Count > 0) output.WriteLine(DescribeParallelism(parallel, threads));
         if (noWorkers && options.Parallel > 1) output.WriteLine("  note: this host starts no worker processes; the trials run one after another in this process.");
         foreach (var s in plan.Skipped) output.WriteLine($"  note: {s}");
@@ -172,7 +173,7 @@ public static class StudyCommand
             foreach (var t in StudyGrid.EstimateSample(plan))
                 if (!seconds.ContainsKey(t.Id) && rowsById.TryGetValue(t.Id, out var r)) seconds[t.Id] = r.TrainSeconds;
             var estimate = StudyEstimate.Compute(plan, seconds);
-            string md = estimate.ToMarkdown(options);
+            string md = estimate.ToMarkdown(options) + Environment.NewLine + StudyDesign.ToMarkdown(StudyDesign.Of(plan));
             StudyReport.WriteAtomically(Path.Combine(options.OutputDirectory, "estimate.md"), md);
             output.WriteLine(md);
             output.WriteLine($"Estimate written to {Path.Combine(options.OutputDirectory, "estimate.md")}.");

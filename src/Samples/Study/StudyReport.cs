@@ -86,7 +86,8 @@ public static class StudyReport
         if (analysis.ShortCells.Count > 0)
             doc.Paragraph(string.Format(c, "**Cells with fewer seeds:** {0} cell(s) average fewer seeds than planned ({1} per arm and DLinear, 1 per deterministic baseline) because a trial diverged or has not finished; tables count them in \"cells\" and mark model-table means that include one with †: {2}{3}.",
                 analysis.ShortCells.Count, analysis.ExpectedSeeds,
-                string.Join(", ", analysis.ShortCells.Take(10).Select(x => string.Format(c, "{0} {1} {2} L{3} H{4} ({5} of {6})", x.Dataset, x.Model, x.Method, x.Lookback, x.Horizon, x.Seeds, StudyAnalysis.ExpectedSeedsOf(x.Method, analysis.ExpectedSeeds)))),
+                string.Join(", ", analysis.ShortCells.Take(10).Select(x => string.Format(c, "{0} {1} {2} L{3} H{4}{5} ({6} of {7})", x.Dataset, x.Model, x.Method, x.Lookback, x.Horizon,
+                    x.Folds > 1 ? string.Format(c, " fold {0} of {1}", x.Fold, x.Folds) : "", x.Seeds, StudyAnalysis.ExpectedSeedsOf(x.Method, analysis.ExpectedSeeds)))),
                 analysis.ShortCells.Count > 10 ? ", …" : ""));
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
@@ -206,7 +207,7 @@ public static class StudyReport
             if (better.Count > 0) parts.Add($"{reference} is significantly better than {string.Join(", ", better)}");
             if (worse.Count > 0) parts.Add($"significantly worse than {string.Join(", ", worse)}");
             if (unclear.Count > 0) parts.Add($"not significantly different from {string.Join(", ", unclear)}");
-            string design = cmp.Pairs.Count * cmp.SmallestAchievableWilcoxonPValue >= cmp.Alpha ? " (with so few blocks no pairwise difference can be significant)" : "";
+            string design = StudyDesign.Line(scope.Scope, cmp.N, cmp.K, cmp.Alpha).CanReachSignificance ? "" : " (with so few blocks no pairwise difference can be significant)";
             lines.Add($"{where}, {string.Join("; ", parts)}{design} (Holm-adjusted Wilcoxon, α = {cmp.Alpha.ToString(CultureInfo.InvariantCulture)}, N = {cmp.N} blocks).");
             if (cmp.Pairs.FirstOrDefault(p => (p.TreatmentA, p.TreatmentB) is (StudyMethods.Pruning, StudyMethods.PruningZhuGupta) or (StudyMethods.PruningZhuGupta, StudyMethods.Pruning)) is { } curve)
                 lines.Add(curve.Significant && curve.Better is not null
@@ -239,7 +240,7 @@ public static class StudyReport
             ["horizons", string.Join(", ", o.Horizons)],
             ["seeds", $"{string.Join(", ", o.Seeds)} ({o.Seeds.Count})"],
             ["backtest", o.BacktestFolds > 1
-                ? $"rolling origin, {o.BacktestFolds} folds: the last 20% of rows in {o.BacktestFolds} consecutive test blocks, each validated on the 10% of rows before it and trained on everything earlier; folds are averaged into the cell like seeds"
+                ? $"rolling origin, {o.BacktestFolds} folds: the last 20% of rows in {o.BacktestFolds} consecutive test blocks, each validated on the 10% of rows before it and trained on everything earlier; each fold is a block of its own"
                 : "none (one split)"],
             ["training", string.Format(c, "Adam lr {0}, batch {1}, at most {2} epochs, patience {3}{5}, {4}", s.LearningRate, s.BatchSize, o.Epochs, s.Patience,
                 s.RestoreBestWeights ? "best weights (and masks) restored, only epochs ≥ warm-up eligible" : "last weights kept",
@@ -257,7 +258,8 @@ public static class StudyReport
                 : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon, backtest fold); its cell is the mean over seeds; only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
+        WriteDesign(doc, input.Plan, c);
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
         {
@@ -336,6 +338,31 @@ public static class StudyReport
         doc.Table(["model", .. arms], rows, i => flags[i]);
     }
 
+    /// <summary>
+    /// The "Can this grid support claims?" section: per dataset and overall, the blocks the plan forms, the smallest
+    /// reachable Wilcoxon and Holm-adjusted p, the blocks needed, and a plain sentence for every scope that cannot reach
+    /// significance whatever the results (<see cref="StudyDesign"/>).
+    /// </summary>
+    private static void WriteDesign(ReportDocument doc, StudyPlan plan, CultureInfo c)
+    {
+        var lines = StudyDesign.Of(plan);
+        doc.Heading(3, "Can this grid support claims?");
+        if (lines.Count == 0)
+        {
+            doc.Paragraph("The plan has no regularization-arm trial: there is nothing to rank.");
+            return;
+        }
+        doc.Paragraph(string.Format(c, "Each pair of arms is tested by a two-sided Wilcoxon signed-rank test over the blocks, and the {0} pairs are Holm-adjusted. The smallest p a pair can reach is 2/2ⁿ (every one of n blocks favouring the same arm; beyond 50 blocks the test's normal approximation gives the floor), so the smallest Holm-adjusted p is m times that: these floors depend on the design only, not on the results. Blocks as planned (a scope's blocks lose those with a missing arm).",
+            lines[0].Pairs));
+        doc.Table(["scope", "blocks n", "arms k", "pairs m", "smallest Wilcoxon p", "smallest Holm p", $"blocks needed (α = {StudyDesign.Alpha.ToString(c)})", "can reach significance"],
+            lines.Select(l => (IReadOnlyList<string>)[
+                l.Scope == StudyAnalysis.Overall ? "all datasets" : l.Scope, l.Blocks.ToString(c), l.Arms.ToString(c), l.Pairs.ToString(c),
+                l.SmallestWilcoxonP.ToString("G3", c), double.IsNaN(l.SmallestHolmP) ? "—" : l.SmallestHolmP.ToString("G3", c),
+                l.Pairs > 0 ? l.BlocksNeeded.ToString(c) : "—", l.CanReachSignificance ? "yes" : "**no**"]));
+        var cannot = lines.Where(l => !l.CanReachSignificance).ToList();
+        if (cannot.Count > 0) doc.Bullets(cannot.Select(l => l.Describe()));
+    }
+
     private static void WriteStatistics(ReportDocument doc, StudyScopeAnalysis scope, bool overall, CultureInfo c)
     {
         if (scope.Comparison is not { } cmp)
@@ -343,11 +370,15 @@ public static class StudyReport
             doc.Paragraph($"Statistics: {scope.ComparisonNote}");
             return;
         }
+        var design = StudyDesign.Line(scope.Scope, cmp.N, cmp.K, cmp.Alpha);
         if (overall)
             doc.Paragraph("Across datasets every test below runs on each cell's MAE ÷ naive MAE (ranks within a block are the same as on raw MAE; the Wilcoxon tests and median differences are not, and raw MAE would let the dataset with the largest values decide).");
         var f = cmp.Friedman;
         doc.Bullets([
-            string.Format(c, "N = {0} blocks, k = {1} arms. Smallest reachable p: Wilcoxon {2:G4}, Friedman {3:G4}.", cmp.N, cmp.K, cmp.SmallestAchievableWilcoxonPValue, cmp.SmallestAchievableFriedmanPValue),
+            string.Format(c, "N = {0} blocks, k = {1} arms. Smallest reachable p: Wilcoxon {2:G4}, Holm-adjusted over the {3} pairs {4:G4}, Friedman {5:G4}.", cmp.N, cmp.K, cmp.SmallestAchievableWilcoxonPValue, design.Pairs, design.SmallestHolmP, cmp.SmallestAchievableFriedmanPValue),
+            design.CanReachSignificance
+                ? string.Format(c, "These {0} blocks can reach significance (α = {1}; {2} are needed).", cmp.N, cmp.Alpha, design.BlocksNeeded)
+                : string.Format(c, "**With {0} blocks this scope cannot reach significance:** no pairwise Holm-adjusted p can fall below {1}, whatever the results; at least {2} blocks are needed.", cmp.N, cmp.Alpha, design.BlocksNeeded),
             string.Format(c, "Friedman χ²({0}) = {1:0.###}, p = {2:G4}; Iman–Davenport F({3}, {4}) = {5:0.###}, p = {6:G4}.", f.DegreesOfFreedom, f.ChiSquare, f.PValue, f.ImanDavenportDf1, f.ImanDavenportDf2, f.ImanDavenportF, f.ImanDavenportPValue),
             double.IsNaN(cmp.CriticalDifference)
                 ? "Nemenyi: k is outside the q table; no critical difference."

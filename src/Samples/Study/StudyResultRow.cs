@@ -54,15 +54,31 @@ public sealed record StudyResultRow
     /// <summary>Backtest fold (0 without a backtest).</summary>
     public int Fold { get; init; }
 
-    /// <summary>The block (dataset, model, lookback, horizon).</summary>
-    public string BlockId => MakeBlockId(Dataset, Model, Lookback, Horizon);
+    /// <summary>Number of backtest folds of the run that wrote the row, read from the <c>/f{fold}of{folds}</c> tail of
+    /// <see cref="Id"/> (<see cref="StudyTrial.MakeId"/>); 1 without a backtest.</summary>
+    public int Folds
+    {
+        get
+        {
+            // The last path segment is "f{fold}of{folds}" in a backtest, "E{epochs}" otherwise.
+            var tail = Id.AsSpan(Id.LastIndexOf('/') + 1);
+            int of = tail.IndexOf("of", StringComparison.Ordinal);
+            return tail.Length > 0 && tail[0] == 'f' && of > 1
+                && int.TryParse(tail[1..of], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                && int.TryParse(tail[(of + 2)..], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k > 1 ? k : 1;
+        }
+    }
+
+    /// <summary>The block (dataset, model, lookback, horizon, backtest fold).</summary>
+    public string BlockId => MakeBlockId(Dataset, Model, Lookback, Horizon, Fold, Folds);
 
     /// <summary>MAE relative to the naive forecast on the same windows (MAE / naive MAE).</summary>
     public double RelativeMae => NaiveMae > 0 ? Mae / NaiveMae : double.NaN;
 
-    /// <summary>Block id <c>dataset/model/L{L}/H{H}</c>.</summary>
-    public static string MakeBlockId(string dataset, string model, int lookback, int horizon) =>
-        string.Create(CultureInfo.InvariantCulture, $"{dataset}/{model}/L{lookback}/H{horizon}");
+    /// <summary>Block id <c>dataset/model/L{L}/H{H}</c>, followed by <c>/f{fold}of{folds}</c> in a rolling-origin
+    /// backtest (<paramref name="folds"/> &gt; 1): every fold is a block of its own (docs/study.md, "Statistics").</summary>
+    public static string MakeBlockId(string dataset, string model, int lookback, int horizon, int fold = 0, int folds = 1) =>
+        string.Create(CultureInfo.InvariantCulture, $"{dataset}/{model}/L{lookback}/H{horizon}{(folds > 1 ? $"/f{fold}of{folds}" : "")}");
 
     /// <summary>The row of a finished trial.</summary>
     public static StudyResultRow From(StudyTrial trial, StudyTrialResult result) => new()

@@ -23,7 +23,7 @@ public sealed record StudyTrial(
     int Lookback, int Horizon, int Seed, int MaxEpochs, bool IsBaseline, StudyTrainingSettings Settings)
 {
     /// <summary>Rolling-origin backtest fold (0 without a backtest); pass it to <see cref="StudyDataset.GetSplit"/>.
-    /// Folds are averaged into a cell like seeds.</summary>
+    /// Each fold is a block of its own in the statistics (seeds are averaged within it).</summary>
     public int Fold { get; init; }
 
     /// <summary>Number of backtest folds of the run (1 without a backtest).</summary>
@@ -57,8 +57,8 @@ public sealed record StudyTrial(
         string.Create(CultureInfo.InvariantCulture,
             $"{protocol.ToString().ToLowerInvariant()}/{dataset}@{variant}/{model}/{method}/L{lookback}/H{horizon}/s{seed}/E{maxEpochs}{(folds > 1 ? $"/f{fold}of{folds}" : "")}");
 
-    /// <summary>The block this trial belongs to: (dataset, model, lookback, horizon) (docs/study.md, "Statistics").</summary>
-    public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon);
+    /// <summary>The block this trial belongs to: (dataset, model, lookback, horizon, backtest fold) (docs/study.md, "Statistics").</summary>
+    public string BlockId => StudyResultRow.MakeBlockId(Dataset, Model, Lookback, Horizon, Fold, Folds);
 
     /// <inheritdoc/>
     public override string ToString() => Id;

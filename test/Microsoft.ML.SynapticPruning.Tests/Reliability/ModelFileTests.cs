@@ -398,9 +398,10 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
 
     /// <summary>
     /// Mutates the saved model (bit flips, truncations, entry deletions, byte changes inside our payload with valid zip
-    /// checksums) and checks that each mutant either loads to bit-identical forecasts and intervals or fails with an
-    /// <see cref="InvalidDataException"/> naming the file (and, for payload damage, the entry) — within a timeout.
-    /// 100 cases by default; set SP_FUZZ_CASES for more (docs/reliability.md).
+    /// checksums, re-hashed hostile metadata) and checks that each mutant either loads to bit-identical forecasts and
+    /// intervals (a re-hashed edit: loads and forecasts or refuses cleanly) or fails with an <see cref="InvalidDataException"/>
+    /// naming the file (and, for payload damage, the entry) that hides no bug exception — within a timeout.
+    /// 200 cases with a fresh printed seed by default; SP_FUZZ_CASES and SP_FUZZ_SEED override (docs/reliability.md).
     /// </summary>
     [Fact]
     public async Task FuzzedModelFilesLoadIdenticallyOrFailClearly()

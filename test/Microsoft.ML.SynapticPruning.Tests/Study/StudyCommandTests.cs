@@ -54,7 +54,7 @@ public class StudyCommandTests
     {
         using var dir = new TempFolder();
         using var cts = new CancellationTokenSource();
-        string[] args = ["--datasets", "bitcoin", "--models", "lstm", "--lookbacks", "7", "--seeds", "2", "--epochs", "4", "--horizon", "1", "--out", dir.Path];
+        string[] args = ["--datasets", "bitcoin", "--models", "lstm", "--lookbacks", "7", "--seeds", "2", "--epochs", "4", "--horizon", "1", "--backtest", "1", "--out", dir.Path];
         int calls = 0;
         var first = new FakeStudyRunner(onRun: _ => { if (++calls == 6) cts.Cancel(); });
         int code = Run(args, first, out var output, out _, cts.Token);
@@ -123,11 +123,14 @@ public class StudyCommandTests
         var runner = new FakeStudyRunner();
         int code = Run(["--estimate", "--datasets", "bitcoin,aapl", "--models", "lstm,gru", "--out", dir.Path], runner, out var output, out var error);
         Assert.True(code == StudyCommand.Success, output + error);
-        // Per dataset: 2 models × 6 arms + 4 baselines, each once (middle lookback 7, horizon 1, seed 42).
+        // Per dataset: 2 models × 6 arms + 4 baselines, each once (middle lookback 14 of 7, 14, 30, horizon 1, seed 42,
+        // the last of the default grid's 2 backtest folds).
         Assert.Equal(2 * (2 * 6 + 4), runner.Calls);
-        Assert.All(runner.RunIds, id => Assert.Contains("/L7/H1/s42/", id));
+        Assert.All(runner.RunIds, id => Assert.Contains("/L14/H1/s42/", id));
+        Assert.All(runner.RunIds, id => Assert.EndsWith("/f1of2", id));
         var md = File.ReadAllText(Path.Combine(dir.Path, "estimate.md"));
         Assert.Contains("an estimate, not a measurement", md);
+        Assert.Contains("| bitcoin | 24 | 6 | 15 | 1.19E-07 | 1.79E-06 | 10 | yes |", md); // the design floor: 2 models × 3 lookbacks × 2 horizons × 2 folds
         Assert.Contains("| bitcoin |", md);
         Assert.Contains("| **total** |", md);
         // The timed sample trials are real grid trials: a later full run does not repeat them.

@@ -27,7 +27,9 @@ public class StudyGridTests
         var o = StudyOptions.Parse([]);
         Assert.Equal(StudyProtocol.Rigorous, o.Protocol);
         var plan = StudyGrid.Enumerate(o, TwoDatasets(StudyProtocol.Rigorous));
-        Assert.Equal(2 * 6 * 2 * (4 * 6 * 5 + 3 + 5), plan.Count);
+        Assert.Equal(2 * 3 * 2 * (4 * 6 * 5 + 3 + 5), plan.Count); // lookbacks 7, 14, 30 (the synthetic datasets have one fold)
+        Assert.Equal([7, 14, 30], o.Lookbacks);
+        Assert.Equal([1, 3, 7, 14, 30, 60], StudyOptions.Parse(["--protocol", "paper"]).Lookbacks);
         Assert.Equal([1, 7], plan.Trials.Select(t => t.Horizon).Distinct().Order());
         Assert.Contains(plan.Trials, t => t.Method == StudyMethods.PruningZhuGupta);
     }

@@ -14,7 +14,7 @@ public sealed class StudyParallelTests : IClassFixture<StudyParallelTests.Serial
     // bitcoin (365 rows), LSTM, lookback 7, 2 epochs: 3 arms × 2 seeds + naive + 2 DLinear + FastTree = 10 trials.
     private static readonly string[] Grid =
         ["--datasets", "bitcoin", "--models", "lstm", "--methods", "none,pruning,mc-dropout,naive,dlinear,fasttree",
-         "--lookbacks", "7", "--seeds", "2", "--epochs", "2", "--horizon", "1"];
+         "--lookbacks", "7", "--seeds", "2", "--epochs", "2", "--horizon", "1", "--backtest", "1"];
 
     private const int GridTrials = 10;
 

@@ -67,6 +67,15 @@ public class StudyReportTests
         var (_, md) = WriteReport(dir.Path, StudyProtocol.Rigorous, quick: true);
         Assert.StartsWith($"# {StudyReport.SmokeRunHeading}", md);
         Assert.DoesNotContain(StudyReport.FlawsHeading, md);
+        // 2 models × 3 lookbacks = 6 blocks per dataset cannot reach α = 0.05 over 15 pairs; the 12 of both datasets can.
+        Assert.Contains("### Can this grid support claims?", md);
+        Assert.Contains("| alpha | 6 | 6 | 15 | 0.0312 | 0.469 | 10 | **no** |", md);
+        Assert.Contains("| all datasets | 12 | 6 | 15 | 0.000488 | 0.00732 | 10 | yes |", md);
+        Assert.Contains("On alpha: 6 block(s), 6 arms, 15 pairs; smallest reachable Wilcoxon p 0.0312, smallest reachable Holm-adjusted p 0.469. **This grid cannot reach significance**", md);
+        int alpha = md.IndexOf("## Dataset: alpha", StringComparison.Ordinal);
+        Assert.Contains("**With 6 blocks this scope cannot reach significance:**", md[alpha..md.IndexOf("## Dataset: beta", StringComparison.Ordinal)]);
+        int all = md.IndexOf("## All datasets", StringComparison.Ordinal);
+        Assert.Contains("These 12 blocks can reach significance", md[all..]);
     }
 
     [Fact]

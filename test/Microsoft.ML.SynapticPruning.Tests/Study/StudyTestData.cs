@@ -7,13 +7,20 @@ internal static class StudyTestData
 {
     /// <summary>A synthetic daily series of <paramref name="rows"/> rows (a sine plus a trend); rows listed in
     /// <paramref name="missing"/> are NaN before preparation.</summary>
-    public static StudyDataset Synthetic(string name, int rows, StudyProtocol protocol, int season = 7, params int[] missing)
+    public static StudyDataset Synthetic(string name, int rows, StudyProtocol protocol, int season = 7, params int[] missing) =>
+        Make(name, rows, protocol, season, missing, backtestFolds: 1);
+
+    /// <summary>The rigorous synthetic series of <see cref="Synthetic"/> with a rolling-origin backtest of <paramref name="folds"/> folds.</summary>
+    public static StudyDataset SyntheticWithFolds(string name, int rows, int folds) =>
+        Make(name, rows, StudyProtocol.Rigorous, 7, [], folds);
+
+    private static StudyDataset Make(string name, int rows, StudyProtocol protocol, int season, int[] missing, int backtestFolds)
     {
         var y = Enumerable.Range(0, rows).Select(i => 100 + 0.1 * i + 5 * Math.Sin(2 * Math.PI * i / season)).ToArray();
         foreach (int m in missing) y[m] = double.NaN;
         var ts = Enumerable.Range(0, rows).Select(i => new DateTime(2020, 1, 1).AddDays(i)).ToArray();
         var table = new TimeSeriesTable(["y"], [y], ts);
-        return StudyDataLoader.Prepare(name, table, "y", [], season, protocol, quick: false, notes: []);
+        return StudyDataLoader.Prepare(name, table, "y", [], season, protocol, quick: false, notes: [], backtestFolds);
     }
 
     public static StudyResultRow Row(string dataset, string model, string method, int lookback, int seed, double mae, double naive, int horizon = 1)
