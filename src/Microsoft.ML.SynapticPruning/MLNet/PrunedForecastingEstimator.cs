@@ -16,6 +16,8 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// </summary>
 public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTransformer>
 {
+    private const int HostPollMilliseconds = 50;
+
     private readonly IHost _host;
     private readonly PrunedForecasterOptions _options;
 
@@ -70,7 +72,16 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         using var ch = _host.Start("Training");
         ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
         var progress = new Progress(ch, o.Progress);
-        var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, o.CancellationToken);
+        // mlContext.CancelExecution() stops the fit like Options.CancellationToken does: the host's state is polled and
+        // turned into the token the trainer checks between batches.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(o.CancellationToken);
+        using var watch = new Timer(_ =>
+        {
+            try { _host.CheckAlive(); }
+            catch (OperationCanceledException) { try { cancel.Cancel(); } catch (ObjectDisposedException) { } }
+        }, null, HostPollMilliseconds, HostPollMilliseconds);
+        _host.CheckAlive();
+        var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, cancel.Token);
         if (trained.DetachResumeState() is { } resumeState)
         {
             if (o.ResumeStateCaptured is { } sink) sink(resumeState);

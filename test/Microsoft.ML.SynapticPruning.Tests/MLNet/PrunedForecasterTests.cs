@@ -247,6 +247,24 @@ public sealed class PrunedForecasterTests : IDisposable
     }
 
     [Fact]
+    public void CancelExecutionOfTheMLContextStopsAFitInProgress()
+    {
+        // ML.NET's own cancellation (mlContext.CancelExecution, Host.CheckAlive), not only Options.CancellationToken.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(ForecastingTestData.NoisySine(3000));
+        var reports = new List<EpochReport>();
+        var options = new PrunedLstmOptions
+        {
+            LabelColumnName = "Value", Lookback = 24, MaxEpochs = 500, HiddenSize = 16, Patience = 0, Confidence = null,
+            Progress = new Sync(reports, onReport: r => { if (r.Epoch == 0) ml.CancelExecution(); }),
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => ml.Forecasting.PrunedLstm(options).Fit(data));
+        Assert.True(reports.Count < 50, $"the fit ran {reports.Count} epochs after CancelExecution");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void MonteCarloDropoutForecastsAreDeterministicAndDifferFromSingleSample()
     {
         var ml = new MLContext(seed: 4);
@@ -366,8 +384,12 @@ public sealed class PrunedForecasterTests : IDisposable
         for (var x = e; x is not null; x = x.InnerException) yield return x;
     }
 
-    private sealed class Sync(List<EpochReport> sink) : IProgress<EpochReport>
+    private sealed class Sync(List<EpochReport> sink, Action<EpochReport>? onReport = null) : IProgress<EpochReport>
     {
-        public void Report(EpochReport value) => sink.Add(value);
+        public void Report(EpochReport value)
+        {
+            sink.Add(value);
+            onReport?.Invoke(value);
+        }
     }
 }
