@@ -107,13 +107,18 @@ public static class ForecasterFactory
     public static ForecastingModule Create(ForecasterSpec spec)
     {
         Validate(spec);
-        return spec.Kind switch
+        // Networks draw their initial weights from libtorch's process-wide generator: one creation at a time, never
+        // between a concurrent fit's seeding and its own network (Runtime.TorchProcessLocks).
+        lock (Runtime.TorchProcessLocks.Creation)
         {
-            ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru => new RecurrentForecaster(spec),
-            ForecasterKind.PatchTst => new PatchTstForecaster(spec),
-            ForecasterKind.DLinear => new DLinearForecaster(spec),
-            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown ForecasterKind."),
-        };
+            return spec.Kind switch
+            {
+                ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru => new RecurrentForecaster(spec),
+                ForecasterKind.PatchTst => new PatchTstForecaster(spec),
+                ForecasterKind.DLinear => new DLinearForecaster(spec),
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown ForecasterKind."),
+            };
+        }
     }
 
     /// <summary>

@@ -7,12 +7,12 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <see cref="MaxConcurrency"/> at a time.
 /// </summary>
 /// <remarks>
-/// The forecasting runner is deterministic per trial because each fit seeds itself from the trial seed. However,
-/// libtorch's random generator and its intra-op thread pool are process-wide (docs/design.md, "Determinism and threads"): two TorchSharp fits
-/// running in parallel threads of one process share them, so their results then depend on timing. Use this
-/// scheduler with <c>maxParallelTrials = 1</c> for real training, or for runners whose every random draw uses a
-/// per-fit generator; for parallel real trials use <see cref="ProcessTrialScheduler"/> (long-lived worker processes,
-/// one trial at a time each, every one with its own libtorch state — the same shape as cluster workers).
+/// The forecasting runner is deterministic per trial because each fit seeds itself from the trial seed. libtorch's
+/// random generator and intra-op thread count are process-wide (docs/design.md, "Determinism and threads"), so
+/// <c>ForecastTrainer.Fit</c> runs one fit at a time per process: parallel threads here give the same results as a serial
+/// run, but real fits do not overlap (the others wait). For parallel real trials use <see cref="ProcessTrialScheduler"/>
+/// (long-lived worker processes, one trial at a time each, every one with its own libtorch state — the same shape as
+/// cluster workers).
 /// </remarks>
 public sealed class LocalTrialScheduler : ITrialScheduler
 {

@@ -18,9 +18,10 @@ namespace Microsoft.ML.SynapticPruning.Training;
 /// <see cref="SynapticPruner.AfterOptimizerStep"/>, inside a dispose scope.</para>
 /// <para>Determinism: <c>torch.manual_seed(Seed)</c> right before the module is created, and the fit's own generators
 /// for dropout and shuffling, so one fit at a time in a process with the same thread count gives bit-identical
-/// weights. libtorch's global generator and thread count are process-wide: do not run two fits concurrently in one
-/// process if you need reproducibility (run trials in separate processes). Do not call <see cref="Fit"/> inside a
-/// caller's <c>DisposeScope</c>.</para>
+/// weights. libtorch's global generator and thread count are process-wide, so fits in one process run one at a time:
+/// a concurrent call waits (cancellably) and gets the same bits as it would serially, and network creation elsewhere
+/// (e.g. loading a model) never lands between a fit's seeding and its network. For parallel training use several
+/// processes. Do not call <see cref="Fit"/> inside a caller's <c>DisposeScope</c>.</para>
 /// </remarks>
 public sealed class ForecastTrainer
 {
@@ -86,6 +87,9 @@ public sealed class ForecastTrainer
         cancellationToken.ThrowIfCancellationRequested();
         NativeRuntime.EnsureInitialized();
 
+        // The global generator and thread count are process-wide: a second fit in this process waits for this one, so
+        // concurrent fits give the same bits as serial ones (TorchProcessLocks).
+        TorchProcessLocks.EnterFit(cancellationToken);
         int previousThreads = torch.get_num_threads();
         ForecastingModule? module = null;
         Adam? adam = null;
@@ -98,8 +102,11 @@ public sealed class ForecastTrainer
         bool success = false;
         try
         {
-            torch.manual_seed(options.Seed);
-            module = createModule() ?? throw new InvalidOperationException("createModule returned null.");
+            lock (TorchProcessLocks.Creation)
+            {
+                torch.manual_seed(options.Seed);
+                module = createModule() ?? throw new InvalidOperationException("createModule returned null.");
+            }
             var spec = module.Spec;
             CheckModule(module, spec, train, validation, options);
             torch.set_num_threads(options.Threads ?? DefaultThreads(spec, options.BatchSize));
@@ -314,6 +321,7 @@ public sealed class ForecastTrainer
             }
             torch.set_num_threads(previousThreads);
             NativeRuntime.TrimNativeHeap();
+            Monitor.Exit(TorchProcessLocks.Fit);
         }
     }
 

@@ -46,6 +46,58 @@ public sealed class DeterminismTests : IDisposable
         return payload.EntryNames.Where(n => n != "model.json").ToDictionary(n => n, n => payload.Get(n).ToArray());
     }
 
+    /// <summary>
+    /// A network built on another thread (as a model load does) while a fit sits between its seeding and its own network
+    /// must wait: otherwise it draws from libtorch's global generator and changes the fit's initial weights. The fit's
+    /// factory provokes exactly that race and gives the other creation half a second; the fit must still give the serial bits.
+    /// </summary>
+    [Fact]
+    public void ConcurrentFitsAndLoadsGiveTheSameBitsAsSerialOnes()
+    {
+        var spec = new Microsoft.ML.SynapticPruning.Models.ForecasterSpec { Kind = Microsoft.ML.SynapticPruning.Models.ForecasterKind.Lstm, Lookback = 8, HiddenSize = 6 };
+        var data = TimeSeriesData.Univariate(Microsoft.ML.SynapticPruning.Tests.Training.TrainingTestData.NoisySine(200));
+        var options = new TrainingOptions { MaxEpochs = 2, Seed = 3, Regularization = Regularization.None };
+        var trainer = new ForecastTrainer();
+        float[] Weights(TrainedForecaster f) => f.Module.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+        float[] serial;
+        using (var f = trainer.Fit(() => Microsoft.ML.SynapticPruning.Models.ForecasterFactory.Create(spec), data, null, options)) serial = Weights(f);
+
+        bool otherFinishedInside = true;
+        using (var f = trainer.Fit(() =>
+        {
+            // Seeded already: a creation elsewhere now would consume the generator this network is about to use.
+            var other = Task.Run(() => { using var m = Microsoft.ML.SynapticPruning.Models.ForecasterFactory.Create(spec with { HiddenSize = 32 }); });
+            otherFinishedInside = other.Wait(TimeSpan.FromMilliseconds(500));
+            return Microsoft.ML.SynapticPruning.Models.ForecasterFactory.Create(spec);
+        }, data, null, options))
+        {
+            Assert.False(otherFinishedInside, "the other creation must wait for the fit's seeding and network");
+            Assert.Equal(serial, Weights(f));
+        }
+
+        // A second fit started while the first runs waits for it: its first epoch comes after the first fit has ended.
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Task? second = null;
+        using (trainer.Fit(() => Microsoft.ML.SynapticPruning.Models.ForecasterFactory.Create(spec), data, null, options, new Microsoft.ML.SynapticPruning.Tests.Training.TrainingTestData.SyncProgress(r =>
+        {
+            events.Enqueue($"A{r.Epoch}");
+            if (r.Epoch == 0)
+            {
+                second = Task.Run(() =>
+                {
+                    using var b = trainer.Fit(() => Microsoft.ML.SynapticPruning.Models.ForecasterFactory.Create(spec), data, null, options,
+                        new Microsoft.ML.SynapticPruning.Tests.Training.TrainingTestData.SyncProgress(rb => events.Enqueue($"B{rb.Epoch}")));
+                });
+                second.Wait(TimeSpan.FromMilliseconds(1500)); // B would finish well within this if it did not wait
+            }
+        })))
+        {
+        }
+        second!.Wait();
+        Assert.Equal(new[] { "A0", "A1", "B0", "B1" }, events.ToArray());
+    }
+
     [Fact]
     public void SameSeedGivesIdenticalWeightsForecastsAndMetricsAcrossFitsAndASaveLoad()
     {
