@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Persistence;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -12,12 +13,12 @@ public sealed record ForecastResult(float[] Forecast, float[]? Lower, float[]? U
 /// <summary>
 /// Forecasts the next <c>Horizon</c> steps from the latest history: <see cref="Update(IEnumerable{TRow})"/> appends new
 /// observations (passed through the transforms that precede the forecaster in the model's chain), <see cref="Predict"/>
-/// forecasts from the last <c>Lookback</c> rows, and <see cref="Checkpoint"/> saves the model together with that history
+/// forecasts from the last <c>Lookback</c> rows, and <see cref="CheckPoint(IHostEnvironment, string)"/> saves the model together with that history
 /// to a .zip (atomically), so a loaded checkpoint forecasts without the training data. Not thread-safe: use one engine
-/// per thread (the underlying model is shared and safe).
+/// per thread (the underlying model is shared and safe). Disposable like ML.NET's prediction engines.
 /// </summary>
 /// <typeparam name="TRow">The input row class (the same shape the model was trained on).</typeparam>
-public sealed class ForecastEngine<TRow> where TRow : class
+public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
 {
     private readonly MLContext _ml;
     private readonly ITransformer[] _prefix;
@@ -27,6 +28,7 @@ public sealed class ForecastEngine<TRow> where TRow : class
     private readonly int _width, _lookback, _horizon;
     private long _rowsSeen;
     private long? _lastTime;
+    private bool _disposed;
 
     internal ForecastEngine(MLContext ml, ITransformer model)
     {
@@ -63,6 +65,7 @@ public sealed class ForecastEngine<TRow> where TRow : class
     public void Update(IEnumerable<TRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ThrowIfDisposed();
         IDataView view = _ml.Data.LoadFromEnumerable(rows);
         foreach (var t in _prefix) view = t.Transform(view);
         var info = _forecaster.Info;
@@ -102,6 +105,7 @@ public sealed class ForecastEngine<TRow> where TRow : class
     /// <exception cref="InvalidOperationException">Fewer than <c>Lookback</c> rows were given, or the window holds NaN.</exception>
     public ForecastResult Predict()
     {
+        ThrowIfDisposed();
         if (HistoryLength < _lookback)
             throw new InvalidOperationException($"The engine holds {HistoryLength} rows of history; the model needs Lookback = {_lookback}. Call Update with at least {_lookback - HistoryLength} more rows.");
         var window = _history.ToArray();
@@ -114,14 +118,48 @@ public sealed class ForecastEngine<TRow> where TRow : class
         return _forecaster.Model.HasIntervals ? new ForecastResult(point, lower, upper) : new ForecastResult(point, null, null);
     }
 
-    /// <summary>Saves the model with the engine's current history to <paramref name="path"/> (temp file, then move).</summary>
-    public void Checkpoint(string path)
+    /// <summary>
+    /// Saves the model with the engine's current history to <paramref name="modelPath"/> atomically (temporary file, then
+    /// rename), like ML.NET's <c>TimeSeriesPredictionEngine.CheckPoint</c>; a loaded checkpoint forecasts without the
+    /// training data.
+    /// </summary>
+    /// <param name="env">The host environment, e.g. the <see cref="MLContext"/>; a cancelled one (<c>CancelExecution</c>) refuses to save.</param>
+    /// <param name="modelPath">The .zip to create or replace; its folder must exist.</param>
+    public void CheckPoint(IHostEnvironment env, string modelPath)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var withHistory = _forecaster.WithHistory(_history.ToArray());
-        ITransformer model = _prefix.Length == 0 ? withHistory : new TransformerChain<ITransformer>(_prefix.Append(withHistory).ToArray());
-        _ml.Model.SaveAtomically(model, _inputSchema, path);
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        ThrowIfDisposed();
+        env.CheckAlive();
+        _ml.Model.SaveAtomically(ModelWithHistory(), _inputSchema, modelPath);
     }
+
+    /// <summary>Writes the model with the engine's current history to <paramref name="stream"/> (see <see cref="CheckPoint(IHostEnvironment, string)"/>).</summary>
+    /// <param name="env">The host environment, e.g. the <see cref="MLContext"/>.</param>
+    /// <param name="stream">A writable stream; it is left open.</param>
+    public void CheckPoint(IHostEnvironment env, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
+        env.CheckAlive();
+        _ml.Model.Save(ModelWithHistory(), _inputSchema, stream);
+    }
+
+    /// <summary>Releases the engine's history; the model it was created from stays usable. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _history.Clear();
+    }
+
+    private ITransformer ModelWithHistory()
+    {
+        var withHistory = _forecaster.WithHistory(_history.ToArray());
+        return _prefix.Length == 0 ? withHistory : new TransformerChain<ITransformer>(_prefix.Append(withHistory).ToArray());
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private static (ITransformer[] Prefix, PrunedForecastingTransformer Forecaster) Split(ITransformer model)
     {

@@ -187,12 +187,22 @@ public sealed class PrunedForecasterTests : IDisposable
         Assert.Equal(viaTransform[350], engine.Predict().Forecast);
 
         string checkpoint = Path.Combine(_dir, "checkpoint.zip");
-        engine.Checkpoint(checkpoint);
-        var restored = new MLContext().Model.Load(checkpoint, out _).CreateForecastEngine<SeriesRow>(new MLContext());
+        engine.CheckPoint(ml, checkpoint);
+        using var restored = new MLContext().Model.Load(checkpoint, out _).CreateForecastEngine<SeriesRow>(new MLContext());
         Assert.Equal(24, restored.HistoryLength);
         Assert.Equal(viaTransform[350], restored.Predict().Forecast);
         restored.Update(rows.Skip(351));
         Assert.Equal(viaTransform[399], restored.Predict().Forecast);
+
+        // The Stream overload writes the same checkpoint; a disposed engine refuses further use.
+        using var stream = new MemoryStream();
+        engine.CheckPoint(ml, stream);
+        stream.Position = 0;
+        using var fromStream = new MLContext().Model.Load(stream, out _).CreateForecastEngine<SeriesRow>(new MLContext());
+        Assert.Equal(viaTransform[350], fromStream.Predict().Forecast);
+        engine.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => engine.Predict());
+        Assert.Throws<ObjectDisposedException>(() => engine.CheckPoint(ml, checkpoint));
     }
 
     [Fact]
