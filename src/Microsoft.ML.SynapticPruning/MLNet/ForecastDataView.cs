@@ -23,7 +23,8 @@ internal sealed class ForecastDataView : IDataView
     private readonly string? _timeColumn;
     private readonly int _forecastIndex;
 
-    public ForecastDataView(IDataView source, IWindowForecaster model, string labelColumn, string[] featureColumns, string? timeColumn, string outputColumn, double maseScale = double.NaN)
+    public ForecastDataView(IDataView source, IWindowForecaster model, string labelColumn, string[] featureColumns, string? timeColumn, string outputColumn, double maseScale = double.NaN,
+        string? lowerColumn = null, string? upperColumn = null)
     {
         _source = source;
         _model = model;
@@ -32,12 +33,13 @@ internal sealed class ForecastDataView : IDataView
         _timeColumn = timeColumn;
         NumericColumn.Require(source.Schema, labelColumn, "Label");
         foreach (var f in featureColumns) NumericColumn.Require(source.Schema, f, "Feature");
-        Schema = BuildSchema(source.Schema, outputColumn, model.Horizon, model.HasIntervals, maseScale);
+        Schema = BuildSchema(source.Schema, outputColumn, model.Horizon, model.HasIntervals, maseScale, lowerColumn, upperColumn);
         _forecastIndex = source.Schema.Count;
     }
 
     /// <summary>Builds the output schema: the input columns, then the forecast columns.</summary>
-    internal static DataViewSchema BuildSchema(DataViewSchema input, string outputColumn, int horizon, bool intervals, double maseScale = double.NaN)
+    internal static DataViewSchema BuildSchema(DataViewSchema input, string outputColumn, int horizon, bool intervals, double maseScale = double.NaN,
+        string? lowerColumn = null, string? upperColumn = null)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
@@ -48,8 +50,8 @@ internal sealed class ForecastDataView : IDataView
         builder.AddColumn(outputColumn, vector, annotations.ToAnnotations());
         if (intervals)
         {
-            builder.AddColumn(outputColumn + "Lower", vector);
-            builder.AddColumn(outputColumn + "Upper", vector);
+            builder.AddColumn(lowerColumn ?? outputColumn + "Lower", vector);
+            builder.AddColumn(upperColumn ?? outputColumn + "Upper", vector);
         }
         return builder.ToSchema();
     }

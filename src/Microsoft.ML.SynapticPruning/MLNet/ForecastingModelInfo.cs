@@ -20,6 +20,18 @@ public sealed record ForecastingModelInfo
     public string? TimeColumnName { get; init; }
     /// <summary>Output vector column.</summary>
     public required string OutputColumnName { get; init; }
+
+    /// <summary>Name of the lower-bound column; null (files written before it existed) = <see cref="OutputColumnName"/> + "Lower".</summary>
+    public string? LowerBoundColumnName { get; init; }
+
+    /// <summary>Name of the upper-bound column; null (files written before it existed) = <see cref="OutputColumnName"/> + "Upper".</summary>
+    public string? UpperBoundColumnName { get; init; }
+
+    /// <summary>The lower-bound column's name in effect.</summary>
+    internal string LowerColumn => LowerBoundColumnName ?? OutputColumnName + "Lower";
+
+    /// <summary>The upper-bound column's name in effect.</summary>
+    internal string UpperColumn => UpperBoundColumnName ?? OutputColumnName + "Upper";
     /// <summary>The regularizer the model was trained with.</summary>
     public Regularization Regularization { get; init; }
     /// <summary>MC-dropout passes averaged per forecast (MC dropout only; 1 = one stochastic pass).</summary>

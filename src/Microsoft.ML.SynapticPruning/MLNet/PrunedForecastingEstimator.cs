@@ -42,8 +42,9 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         columns[_options.OutputColumnName] = vector;
         if (_options.Confidence is not null)
         {
-            columns[_options.OutputColumnName + "Lower"] = new SchemaShape.Column(_options.OutputColumnName + "Lower", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-            columns[_options.OutputColumnName + "Upper"] = new SchemaShape.Column(_options.OutputColumnName + "Upper", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            string lower = _options.LowerBoundColumnName ?? _options.OutputColumnName + "Lower", upper = _options.UpperBoundColumnName ?? _options.OutputColumnName + "Upper";
+            columns[lower] = new SchemaShape.Column(lower, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            columns[upper] = new SchemaShape.Column(upper, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         }
         return new SchemaShape(columns.Values);
     }
@@ -196,6 +197,8 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             FeatureColumnNames = o.FeatureColumnNames.ToArray(),
             TimeColumnName = o.TimeColumnName,
             OutputColumnName = o.OutputColumnName,
+            LowerBoundColumnName = o.LowerBoundColumnName,
+            UpperBoundColumnName = o.UpperBoundColumnName,
             Regularization = o.Regularization,
             MonteCarloSamples = o.MonteCarloSamples,
             Seed = seed,
@@ -218,6 +221,11 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (o.Lookback < 1) throw new ArgumentOutOfRangeException(nameof(o.Lookback), o.Lookback, "Lookback must be at least 1 row of history.");
         if (o.Horizon < 1) throw new ArgumentOutOfRangeException(nameof(o.Horizon), o.Horizon, "Horizon must be at least 1 step.");
         if (string.IsNullOrWhiteSpace(o.OutputColumnName)) throw new ArgumentException("OutputColumnName must name the forecast column, e.g. \"Forecast\".", nameof(o.OutputColumnName));
+        if (o.LowerBoundColumnName is { } lb && string.IsNullOrWhiteSpace(lb)) throw new ArgumentException("LowerBoundColumnName is empty: name the column or leave it null for OutputColumnName + \"Lower\".", nameof(o.LowerBoundColumnName));
+        if (o.UpperBoundColumnName is { } ub && string.IsNullOrWhiteSpace(ub)) throw new ArgumentException("UpperBoundColumnName is empty: name the column or leave it null for OutputColumnName + \"Upper\".", nameof(o.UpperBoundColumnName));
+        string lowerName = o.LowerBoundColumnName ?? o.OutputColumnName + "Lower", upperName = o.UpperBoundColumnName ?? o.OutputColumnName + "Upper";
+        if (o.Confidence is not null && new[] { o.OutputColumnName, lowerName, upperName }.Distinct(StringComparer.Ordinal).Count() != 3)
+            throw new ArgumentException($"OutputColumnName ('{o.OutputColumnName}'), LowerBoundColumnName ('{lowerName}') and UpperBoundColumnName ('{upperName}') must be three different names.", nameof(o.LowerBoundColumnName));
         if (o.FeatureColumnNames is null) throw new ArgumentNullException(nameof(o.FeatureColumnNames), "FeatureColumnNames must be an array (empty for no covariates).");
         if (o.FeatureColumnNames.Contains(o.LabelColumnName))
             throw new ArgumentException($"FeatureColumnNames contains the label column '{o.LabelColumnName}': the label's own history is always an input; list only other columns.", nameof(o.FeatureColumnNames));

@@ -60,7 +60,7 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         CheckInputSchema(inputSchema);
-        return ForecastDataView.BuildSchema(inputSchema, Info.OutputColumnName, Info.Spec.Horizon, Model.HasIntervals, Info.MaseScale);
+        return ForecastDataView.BuildSchema(inputSchema, Info.OutputColumnName, Info.Spec.Horizon, Model.HasIntervals, Info.MaseScale, Info.LowerColumn, Info.UpperColumn);
     }
 
     /// <summary>Adds the forecast columns to <paramref name="input"/> (lazy; nothing is computed until a cursor moves).</summary>
@@ -68,7 +68,7 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
     {
         _host.CheckValue(input, nameof(input));
         CheckInputSchema(input.Schema);
-        return new ForecastDataView(input, Model, Info.LabelColumnName, Info.FeatureColumnNames, Info.TimeColumnName, Info.OutputColumnName, Info.MaseScale);
+        return new ForecastDataView(input, Model, Info.LabelColumnName, Info.FeatureColumnNames, Info.TimeColumnName, Info.OutputColumnName, Info.MaseScale, Info.LowerColumn, Info.UpperColumn);
     }
 
     /// <summary>Not supported: a forecast needs a window of rows.</summary>

@@ -257,6 +257,33 @@ public sealed class PrunedForecasterTests : IDisposable
     }
 
     [Fact]
+    public void IntervalColumnsCanBeNamedAndKeepTheirNamesThroughSaveAndLoad()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(ForecastingTestData.NoisySine(300));
+        PrunedLstmOptions Options(string? lower, string? upper) => new()
+        {
+            LabelColumnName = "Value", Lookback = 12, Horizon = 2, MaxEpochs = 3, HiddenSize = 8, Seed = 3,
+            LowerBoundColumnName = lower, UpperBoundColumnName = upper,
+        };
+        using var byDefault = ml.Forecasting.PrunedLstm(Options(null, null)).Fit(data);
+        using var named = ml.Forecasting.PrunedLstm(Options("Low90", "High90")).Fit(data);
+        var scored = named.Transform(data);
+        Assert.NotNull(scored.Schema.GetColumnOrNull("Low90"));
+        Assert.NotNull(scored.Schema.GetColumnOrNull("High90"));
+        Assert.Null(scored.Schema.GetColumnOrNull("ForecastLower"));
+        Assert.Equal(ForecastingTestData.ReadVectors(byDefault.Transform(data), "ForecastLower"), ForecastingTestData.ReadVectors(scored, "Low90"));
+
+        string path = Path.Combine(_dir, "named-intervals.zip");
+        ml.Model.SaveAtomically(named, data.Schema, path);
+        var loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(ForecastingTestData.ReadVectors(scored, "High90"), ForecastingTestData.ReadVectors(loaded.Transform(data), "High90"));
+
+        var e = Assert.Throws<ArgumentException>(() => ml.Forecasting.PrunedLstm(Options("Forecast", null)).Fit(data));
+        Assert.Contains("LowerBoundColumnName", e.Message);
+    }
+
+    [Fact]
     public void CancelExecutionOfTheMLContextStopsAFitInProgress()
     {
         // ML.NET's own cancellation (mlContext.CancelExecution, Host.CheckAlive), not only Options.CancellationToken.

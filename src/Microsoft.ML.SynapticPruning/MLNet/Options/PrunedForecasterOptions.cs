@@ -113,8 +113,18 @@ public abstract class PrunedForecasterOptions
     /// <summary>Fraction of the validation part, at its end, that early stopping never sees; used to calibrate intervals. Default 0.5.</summary>
     public float CalibrationFraction { get; set; } = 0.5f;
 
-    /// <summary>Coverage of split-conformal prediction intervals (e.g. 0.9); null = no interval columns. Default 0.9.</summary>
+    /// <summary>
+    /// Coverage of split-conformal prediction intervals (e.g. 0.9); null = no interval columns. Default 0.9. Intervals cost
+    /// training data: the last <see cref="CalibrationFraction"/> of the validation part is held out of early stopping to
+    /// calibrate them (set null to give early stopping the whole validation part).
+    /// </summary>
     public float? Confidence { get; set; } = 0.9f;
+
+    /// <summary>Name of the lower-bound column (float[Horizon]) when <see cref="Confidence"/> is set; null (default) = <see cref="OutputColumnName"/> + "Lower".</summary>
+    public string? LowerBoundColumnName { get; set; }
+
+    /// <summary>Name of the upper-bound column (float[Horizon]) when <see cref="Confidence"/> is set; null (default) = <see cref="OutputColumnName"/> + "Upper".</summary>
+    public string? UpperBoundColumnName { get; set; }
 
     /// <summary>
     /// How <see cref="Confidence"/> intervals are made. Default <see cref="PredictionIntervalMethod.Conformal"/> (split-conformal,
