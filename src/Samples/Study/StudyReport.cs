@@ -91,7 +91,7 @@ public static class StudyReport
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
         WriteSetup(doc, input, c);
-        if (o.Protocol.UsesPaperSplit())
+        if (o.Protocol.UsesPaperSplit() && o.Rung is null)
         {
             doc.Heading(2, o.Protocol == StudyProtocol.Authors ? AuthorsFlawsHeading : FlawsHeading);
             doc.Bullets(o.Protocol == StudyProtocol.Authors ? AuthorsFlaws : PaperFlaws);
@@ -220,8 +220,10 @@ public static class StudyReport
     private static void WriteSetup(ReportDocument doc, StudyReportInput input, CultureInfo c)
     {
         var o = input.Options;
-        var s = StudyTrainingSettings.For(o.Protocol);
+        var s = o.Rung?.Settings ?? StudyTrainingSettings.For(o.Protocol);
         doc.Heading(2, "Setup");
+        if (o.Rung is { } rung)
+            doc.Paragraph($"**Ablation ladder, rung {rung.Number} of {StudyLadder.Rungs.Count} ({rung.Name}):** {rung.Change}. The protocol row names the split family; the rung's own choices are: {string.Join("; ", rung.Choices().SkipLast(1).Select(x => $"{x.Choice} {x.Value}"))} (docs/study.md, \"The ablation ladder\").");
         var arms = o.Methods.Where(m => !StudyMethods.IsBaseline(m)).ToList();
         var baselines = o.Methods.Where(StudyMethods.IsBaseline).ToList();
         doc.Table(["setting", "value"],
