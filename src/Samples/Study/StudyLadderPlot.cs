@@ -55,7 +55,7 @@ public static class StudyLadderPlot
         foreach (var o in outcomes) ticks.AddMajor(o.Rung.Number, string.Create(CultureInfo.InvariantCulture, $"{o.Rung.Number}\n{o.Rung.Name}"));
         plt.Axes.Bottom.TickGenerator = ticks;
         plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
-        plt.Axes.Left.Label.Text = "pruning's % change in MAE vs the other arm (> 0: pruning better), mean and 95% CI over lookbacks";
+        plt.Axes.Left.Label.Text = "pruning's % change in MAE (> 0: pruning better)";
         plt.Axes.Left.Label.FontSize = 12;
         double pad = Math.Max(1, (high - low) * 0.08);
         plt.Axes.SetLimitsY(low - pad, high + pad);

@@ -73,10 +73,13 @@ public static class StudyLadderReport
             doc.Heading(2, $"Dataset: {d}");
             doc.Heading(3, "Verdict (generated)");
             doc.Bullets(verdict);
-            Directory.CreateDirectory(plots);
-            string slug = StudyReport.Slug(d);
-            StudyLadderPlot.Effect(Path.Combine(plots, $"ladder-{slug}.png"), $"{d}: pruning's % change in MAE along the ladder", list);
-            doc.Image($"plots/ladder-{slug}.png", "Pruning's mean % change in test MAE against each other arm per rung, with 95% intervals over the lookbacks; above the dashed line pruning is better.");
+            if (list.Any(o => o.IsComplete))
+            {
+                Directory.CreateDirectory(plots);
+                string slug = StudyReport.Slug(d);
+                StudyLadderPlot.Effect(Path.Combine(plots, $"ladder-{slug}.png"), $"{d}: pruning's % change in MAE along the ladder (mean and 95% CI over the lookbacks)", list);
+                doc.Image($"plots/ladder-{slug}.png", "Pruning's mean % change in test MAE against each other arm per rung, with 95% intervals over the lookbacks; above the dashed line pruning is better.");
+            }
 
             doc.Heading(3, "Mean MAE ÷ naive MAE per arm (over the lookbacks; naive = 1)");
             var methods = StudyMethods.PaperArms.Concat(StudyMethods.Baselines).ToList();

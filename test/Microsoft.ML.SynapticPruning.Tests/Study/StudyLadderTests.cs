@@ -254,7 +254,7 @@ public class StudyLadderTests
         var md = File.ReadAllText(Path.Combine(dir.Path, "report.md"));
         foreach (var rung in StudyLadder.Rungs) Assert.Contains($"| {rung.Number} {rung.Name} |", md);
         Assert.Contains("On bitcoin: the first rung is not complete yet; no verdict.", md); // one lookback = one block: nothing to rank
-        Assert.True(File.Exists(Path.Combine(dir.Path, "plots", "ladder-bitcoin.png")));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "plots", "ladder-bitcoin.png"))); // nothing to plot without a ranked rung
         Assert.True(File.Exists(Path.Combine(dir.Path, "report.html")));
     }
 }
