@@ -3,7 +3,8 @@ namespace Samples.Study;
 /// <summary>
 /// <c>study --ladder</c>: runs every rung of <see cref="StudyLadder.Rungs"/> on each dataset (datasets in the order given,
 /// all rungs of one dataset before the next), each as <c>study --rung NAME</c> into <c>DIR/{dataset}/{rung}/</c> (resumable like
-/// any study folder), then writes the ladder report into <c>DIR</c> (<see cref="StudyLadderReport"/>).
+/// any study folder), then writes the ladder report into <c>DIR</c> (<see cref="StudyLadderReport"/>) over every dataset
+/// with rung folders there.
 /// </summary>
 public static class StudyLadderCommand
 {
@@ -53,7 +54,8 @@ public static class StudyLadderCommand
             }
             if (code != StudyCommand.Success) break;
         }
-        var files = StudyLadderReport.Write(options.OutputDirectory, options.Datasets);
+        // Every dataset with rung folders in DIR, not only those of this run: running one dataset keeps the others in the report.
+        var files = StudyLadderReport.Write(options.OutputDirectory, StudyLadder.Datasets);
         output.WriteLine($"Ladder report: {files.MarkdownPath}");
         output.WriteLine($"               {files.HtmlPath}");
         foreach (var (_, lines) in files.Verdicts)

@@ -23,6 +23,28 @@ public static class StudyLadderReport
         return Path.Combine(directory, dataset, rung.Name);
     }
 
+    /// <summary>
+    /// The finished trials of <paramref name="csv"/> (a <c>trials.csv</c>), read without touching the file (unlike opening a
+    /// <see cref="StudyResultStore"/>, which trims a truncated tail): another process may be appending to it. Lines that do not
+    /// parse (a line being written) are skipped; the last line of an id wins. Empty when the file does not exist.
+    /// </summary>
+    public static IReadOnlyList<StudyResultRow> ReadRows(string csv)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(csv);
+        if (!File.Exists(csv)) return [];
+        var rows = new Dictionary<string, StudyResultRow>(StringComparer.Ordinal);
+        using var stream = new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        reader.ReadLine(); // header
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0) continue;
+            try { var r = StudyResultRow.Parse(line); rows[r.Id] = r; }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or IndexOutOfRangeException) { }
+        }
+        return [.. rows.Values];
+    }
+
     /// <summary>Reads every rung folder of <paramref name="datasets"/> in <paramref name="directory"/> and writes the report there.</summary>
     /// <param name="directory">The ladder folder.</param>
     /// <param name="datasets">Datasets in report order; those without any rung folder are left out.</param>
@@ -38,7 +60,7 @@ public static class StudyLadderReport
             foreach (var rung in StudyLadder.Rungs)
             {
                 string csv = Path.Combine(RungDirectory(directory, d, rung), StudyResultStore.ResultsFileName);
-                var rows = File.Exists(csv) ? new StudyResultStore(RungDirectory(directory, d, rung)).Load() : [];
+                var rows = ReadRows(csv);
                 list.Add(StudyLadderAnalysis.Analyze(rung, d, rows));
             }
             if (list.Any(o => o.Trials > 0)) outcomes[d] = list;

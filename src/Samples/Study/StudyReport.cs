@@ -259,7 +259,7 @@ public static class StudyReport
                 : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon); its cell is the mean over seeds (and backtest folds); only the regularization arms are ranked. Every trial is scored on its test windows in " + ((o.Rung is not null ? o.Rung.Scaler == StudyScalerPolicy.WholeSeries : o.Protocol == StudyProtocol.Authors) ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
         {
