@@ -257,4 +257,50 @@ public class StudyLadderTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "plots", "ladder-bitcoin.png"))); // nothing to plot without a ranked rung
         Assert.True(File.Exists(Path.Combine(dir.Path, "report.html")));
     }
+
+    [Fact]
+    public void Report_FromHandMadeRungs_RanksPlotsAndNamesTheRungWhereTheAdvantageDisappears()
+    {
+        using var dir = new TempFolder();
+        // Rung 1: pruning best in both lookback blocks; rung 2: pruning worst; the other rungs have no trials yet.
+        void WriteRung(string rung, double pruningMae)
+        {
+            var rows = new List<StudyResultRow>();
+            foreach (int lookback in new[] { 3, 7 })
+            {
+                rows.Add(StudyTestData.Row("bitcoin", "baseline", "naive", lookback, 42, 1.0, 1.0));
+                foreach (var (method, mae) in new[] { ("none", 2.0), ("dropout", 2.1), ("mc-dropout", 2.2), ("pruning", pruningMae) })
+                    foreach (int seed in new[] { 42, 43 })
+                        rows.Add(StudyTestData.Row("bitcoin", "lstm", method, lookback, seed, mae + 0.01 * seed + 0.1 * lookback, 1.0));
+            }
+            string folder = StudyLadderReport.RungDirectory(dir.Path, "bitcoin", Rung(rung));
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, StudyResultStore.ResultsFileName),
+                [string.Join(",", StudyResultRow.Columns), .. rows.Select(r => r.ToCsvLine()), "truncated,line"]);
+        }
+        WriteRung("authors", 1.5);
+        WriteRung("no-leads", 3.0);
+        string csv = Path.Combine(StudyLadderReport.RungDirectory(dir.Path, "bitcoin", Rung("authors")), StudyResultStore.ResultsFileName);
+        var before = File.ReadAllText(csv);
+
+        var files = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets);
+
+        Assert.Equal(before, File.ReadAllText(csv)); // read-only, even with a partial last line
+        var outcomes = files.Outcomes["bitcoin"];
+        Assert.Equal(StudyLadder.Rungs.Count, outcomes.Count);
+        Assert.True(outcomes[0].PruningAdvantage);
+        Assert.Equal(2, outcomes[0].Blocks);
+        Assert.Equal(1.0, outcomes[0].AverageRanks["pruning"]);
+        Assert.Equal(4.0, outcomes[1].AverageRanks["pruning"]);
+        Assert.All(outcomes[0].Changes, c => Assert.True(c.Mean > 0));
+        Assert.False(outcomes[2].IsComplete);
+        Assert.False(files.Outcomes.ContainsKey("aapl"));
+        var verdict = files.Verdicts["bitcoin"][0];
+        Assert.StartsWith("On bitcoin, pruning's advantage disappears at rung 2 (no-leads)", verdict);
+        Assert.Contains("the verdict covers rungs 1–2", verdict);
+        var md = File.ReadAllText(files.MarkdownPath);
+        Assert.Contains(verdict, md);
+        Assert.Contains("| 1 authors | 18 |", md); // 2 lookbacks × (naive + 4 arms × 2 seeds); the partial line is skipped
+        Assert.True(File.Exists(Path.Combine(dir.Path, "plots", "ladder-bitcoin.png")));
+    }
 }
