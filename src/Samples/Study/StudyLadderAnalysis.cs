@@ -94,7 +94,7 @@ public static class StudyLadderAnalysis
         var known = outcomes.Take(complete).ToList();
         string Name(StudyLadderOutcome o) => $"rung {o.Rung.Number} ({o.Rung.Name})";
         string pending = complete < outcomes.Count
-            ? $" Rungs {outcomes[complete].Rung.Number}–{outcomes[^1].Rung.Number} are not complete yet; the verdict covers rungs 1–{known[^1].Rung.Number}."
+            ? $" Rungs {outcomes[complete].Rung.Number}–{outcomes[^1].Rung.Number} are not complete yet; the verdict covers {(complete == 1 ? "rung 1" : $"rungs 1–{known[^1].Rung.Number}")}."
             : "";
         if (!known[0].PruningAdvantage)
         {

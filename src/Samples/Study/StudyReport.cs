@@ -74,7 +74,7 @@ public static class StudyReport
         var analysis = StudyAnalysis.Analyze(input.Rows, datasetOrder);
         var doc = new ReportDocument();
 
-        string protocolName = o.Protocol.CliName();
+        string protocolName = o.Rung is { } ladderRung ? $"ablation ladder rung {ladderRung.Number}, {ladderRung.Name}: {o.Protocol.CliName()}" : o.Protocol.CliName();
         doc.Heading(1, o.Quick ? $"{SmokeRunHeading}: synaptic pruning study ({protocolName} protocol)" : $"Synaptic pruning study ({protocolName} protocol)");
         if (o.Quick)
             doc.Paragraph($"**{SmokeRunHeading}.** This quick run uses Bitcoin in full, the last {StudyDataLoader.QuickRows:N0} rows of the other datasets, {o.Lookbacks.Count} lookbacks, {o.Seeds.Count} seeds and at most {o.Epochs} epochs. It checks that the pipeline works end to end; its numbers are too few to support any claim.");
@@ -228,7 +228,9 @@ public static class StudyReport
         var baselines = o.Methods.Where(StudyMethods.IsBaseline).ToList();
         doc.Table(["setting", "value"],
         [
-            ["protocol", o.Protocol == StudyProtocol.Authors
+            ["protocol", o.Rung is { } rungRow
+                ? $"ablation ladder rung {rungRow.Number} ({rungRow.Name}), see above; split {(rungRow.ValidationIsTest ? "80/20 chronological windows, the 20% used for early stopping and for scoring" : "70/10/20 chronological train/validation/test rows")}, scaler on {(rungRow.Scaler == StudyScalerPolicy.WholeSeries ? "the whole series" : "the training rows")}"
+                : o.Protocol == StudyProtocol.Authors
                 ? "authors: their Bitcoin pipeline (Runtime_Analysis.py): engineered features (date parts, lags and leads of close) without close itself, target and features standardised over the whole series (MAE in units of close's std), 80/20 chronological split of the windows, the 20% used for early stopping and for scoring"
                 : o.Protocol == StudyProtocol.Paper
                 ? "paper: 80/20 chronological split of the windows, the 20% used for early stopping and for scoring, scaler on the whole series"
@@ -254,7 +256,7 @@ public static class StudyReport
                 s.InitialSparsity, s.FinalSparsity, s.WarmupEpochs, s.PruningInterval,
                 s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? "authors' 0-based schedule (stops at 0.637 at T = 20)" : "schedule reaches s_f at the last epoch",
                 arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "") + (arms.Contains(StudyMethods.PruningStructured) ? "; pruning-structured = whole recurrent units / attention heads / feed-forward neurons ranked by RMS, paper curve (target = fraction of structures)" : "")],
-            ["normalisation", o.Protocol == StudyProtocol.Authors
+            ["normalisation", o.Rung is null && o.Protocol == StudyProtocol.Authors
                 ? "LSTM: none per window; target and inputs standardised over the whole series (as the authors)"
                 : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
