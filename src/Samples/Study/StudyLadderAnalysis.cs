@@ -100,7 +100,7 @@ public static class StudyLadderAnalysis
         {
             var with = known.Where(o => o.PruningAdvantage).ToList();
             lines.Add($"On {dataset}, pruning has no advantage even on the authors' pipeline (rung 1: not the best average rank with a positive mean % change against every other arm)"
-                + (with.Count > 0 ? $"; it has one at {string.Join(", ", with.Select(Name))}." : "; nor on any later rung.") + pending);
+                + (with.Count > 0 ? $"; it has one at {string.Join(", ", with.Select(Name))}." : known.Count > 1 ? "; nor on any later rung." : ".") + pending);
         }
         else
         {
@@ -112,7 +112,7 @@ public static class StudyLadderAnalysis
                 var o = known[lost];
                 var back = known.Skip(lost + 1).Where(x => x.PruningAdvantage).ToList();
                 lines.Add($"On {dataset}, pruning's advantage disappears at {Name(o)}: {o.Rung.Change}. It holds on rungs 1–{o.Rung.Number - 1} (best average rank and a positive mean % change against every other arm) and not on rung {o.Rung.Number}"
-                    + (back.Count > 0 ? $"; it returns on {string.Join(", ", back.Select(Name))}." : ", nor on any later rung.") + pending);
+                    + (back.Count > 0 ? $"; it returns on {string.Join(", ", back.Select(Name))}." : lost < known.Count - 1 ? ", nor on any later rung." : ".") + pending);
             }
         }
         var clear = known.Where(o => o.ClearAdvantage).ToList();

@@ -232,6 +232,10 @@ public class StudyLadderTests
         Assert.Contains("the verdict covers rungs 1–2", line);
 
         Assert.Contains("no verdict", StudyLadderAnalysis.Verdict("d", [Incomplete(1)])[0]);
+
+        var onlyFirst = StudyLadderAnalysis.Verdict("d", [Outcome(1, -1, -1, -1, 4.0), Incomplete(2)])[0];
+        Assert.DoesNotContain("later rung", onlyFirst); // nothing is known about later rungs yet
+        Assert.EndsWith("the verdict covers rung 1.", onlyFirst);
     }
 
     [Fact]
