@@ -26,8 +26,16 @@ public sealed record StudyLadderOutcome(StudyLadderRung Rung, string Dataset, in
     IReadOnlyDictionary<string, double> RelativeMae, double NaiveMae, IReadOnlyDictionary<string, double> AverageRanks, double FriedmanP,
     IReadOnlyList<StudyLadderChange> Changes, string Note)
 {
-    /// <summary>Whether the rung has a ranked comparison of the four arms with pruning's % changes.</summary>
-    public bool IsComplete => Blocks >= 2 && Changes.Count == StudyMethods.PaperArms.Count - 1 && AverageRanks.Count == StudyMethods.PaperArms.Count;
+    /// <summary>Lookback blocks the grid plans (0 = not known: any number ≥ 2 of complete blocks counts).</summary>
+    public int ExpectedBlocks { get; init; }
+
+    /// <summary>Arm cells that average fewer seeds than the grid plans (trials not finished yet, or diverged).</summary>
+    public int ShortCells { get; init; }
+
+    /// <summary>Whether the rung is finished and ranked: every planned block complete, no arm cell short of seeds, and a ranked
+    /// comparison of the four arms with pruning's % changes.</summary>
+    public bool IsComplete => Blocks >= 2 && (ExpectedBlocks == 0 || Blocks >= ExpectedBlocks) && ShortCells == 0
+        && Changes.Count == StudyMethods.PaperArms.Count - 1 && AverageRanks.Count == StudyMethods.PaperArms.Count;
 
     /// <summary>
     /// The verdict's rule for "pruning has the advantage" on this rung: pruning has the best (strictly lowest) average rank of
@@ -51,7 +59,9 @@ public static class StudyLadderAnalysis
     /// <param name="rung">The rung.</param>
     /// <param name="dataset">The dataset.</param>
     /// <param name="rows">The rung's finished trials (other datasets are ignored).</param>
-    public static StudyLadderOutcome Analyze(StudyLadderRung rung, string dataset, IReadOnlyList<StudyResultRow> rows)
+    /// <param name="expectedBlocks">Lookbacks the grid plans (0 = not known).</param>
+    /// <param name="expectedSeeds">Seeds the grid plans (0 = not known).</param>
+    public static StudyLadderOutcome Analyze(StudyLadderRung rung, string dataset, IReadOnlyList<StudyResultRow> rows, int expectedBlocks = 0, int expectedSeeds = 0)
     {
         ArgumentNullException.ThrowIfNull(rung);
         ArgumentNullException.ThrowIfNull(rows);
@@ -62,15 +72,17 @@ public static class StudyLadderAnalysis
             .ToDictionary(g => g.Key, g => g.Where(c => !double.IsNaN(c.RelativeMae)).Average(c => c.RelativeMae));
         var blocksNaive = analysis.Cells.GroupBy(c => c.BlockId).Select(g => g.First().NaiveMae).Where(double.IsFinite).ToArray();
         double naive = blocksNaive.Length > 0 ? blocksNaive.Average() : double.NaN;
+        int shortCells = analysis.Cells.Count(c => StudyMethods.PaperArms.Contains(c.Method) && c.Seeds < expectedSeeds);
         var scope = analysis.Scopes.FirstOrDefault(s => s.Scope == dataset);
         if (scope?.Comparison is not { } cmp)
             return new StudyLadderOutcome(rung, dataset, mine.Count, 0, relative, naive, new Dictionary<string, double>(), double.NaN, [],
-                scope?.ComparisonNote is { Length: > 0 } n ? n : "no finished trials");
+                scope?.ComparisonNote is { Length: > 0 } n ? n : "no finished trials") { ExpectedBlocks = expectedBlocks, ShortCells = shortCells };
         var changes = cmp.PercentChanges
             .OrderBy(kv => StudyMethods.Order(kv.Key))
             .Select(kv => new StudyLadderChange(kv.Key, kv.Value.Mean, kv.Value.MeanInterval.Lower, kv.Value.MeanInterval.Upper))
             .ToList();
-        return new StudyLadderOutcome(rung, dataset, mine.Count, cmp.N, relative, naive, cmp.AverageRanks, cmp.Friedman.PValue, changes, "");
+        return new StudyLadderOutcome(rung, dataset, mine.Count, cmp.N, relative, naive, cmp.AverageRanks, cmp.Friedman.PValue, changes,
+            shortCells > 0 || (expectedBlocks > 0 && cmp.N < expectedBlocks) ? "not finished" : "") { ExpectedBlocks = expectedBlocks, ShortCells = shortCells };
     }
 
     /// <summary>

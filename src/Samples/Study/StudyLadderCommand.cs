@@ -55,7 +55,7 @@ public static class StudyLadderCommand
             if (code != StudyCommand.Success) break;
         }
         // Every dataset with rung folders in DIR, not only those of this run: running one dataset keeps the others in the report.
-        var files = StudyLadderReport.Write(options.OutputDirectory, StudyLadder.Datasets);
+        var files = StudyLadderReport.Write(options.OutputDirectory, StudyLadder.Datasets, options.Lookbacks.Count, options.Seeds.Count);
         output.WriteLine($"Ladder report: {files.MarkdownPath}");
         output.WriteLine($"               {files.HtmlPath}");
         foreach (var (_, lines) in files.Verdicts)

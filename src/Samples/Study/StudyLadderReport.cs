@@ -48,7 +48,9 @@ public static class StudyLadderReport
     /// <summary>Reads every rung folder of <paramref name="datasets"/> in <paramref name="directory"/> and writes the report there.</summary>
     /// <param name="directory">The ladder folder.</param>
     /// <param name="datasets">Datasets in report order; those without any rung folder are left out.</param>
-    public static StudyLadderReportFiles Write(string directory, IReadOnlyList<string> datasets)
+    /// <param name="expectedBlocks">Lookbacks of the grid (a rung with fewer complete blocks is not finished); 0 = not known.</param>
+    /// <param name="expectedSeeds">Seeds of the grid (a rung with an arm cell short of seeds is not finished); 0 = not known.</param>
+    public static StudyLadderReportFiles Write(string directory, IReadOnlyList<string> datasets, int expectedBlocks = 0, int expectedSeeds = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(datasets);
@@ -61,7 +63,7 @@ public static class StudyLadderReport
             {
                 string csv = Path.Combine(RungDirectory(directory, d, rung), StudyResultStore.ResultsFileName);
                 var rows = ReadRows(csv);
-                list.Add(StudyLadderAnalysis.Analyze(rung, d, rows));
+                list.Add(StudyLadderAnalysis.Analyze(rung, d, rows, expectedBlocks, expectedSeeds));
             }
             if (list.Any(o => o.Trials > 0)) outcomes[d] = list;
         }
@@ -124,7 +126,7 @@ public static class StudyLadderReport
                     o.AverageRanks.Count == 0 ? (o.Note.Length > 0 ? o.Note : "—")
                         : string.Join(" / ", StudyMethods.PaperArms.Select(m => o.AverageRanks.TryGetValue(m, out var r) ? r.ToString("0.00", c) : "—")),
                     double.IsFinite(o.FriedmanP) ? o.FriedmanP.ToString("0.0000", c) : "—",
-                    o.IsComplete ? (o.PruningAdvantage ? "yes" : "no") : "—",
+                    o.IsComplete ? (o.PruningAdvantage ? "yes" : "no") : o.Trials > 0 ? "not finished" : "—",
                     o.IsComplete ? (o.ClearAdvantage ? "yes" : "no") : "—",
                 ]));
             doc.Paragraph($"Per-rung reports with every table and plot: `{d}/<rung>/report.md`; raw trials: `{d}/<rung>/trials.csv`.");

@@ -287,7 +287,13 @@ public class StudyLadderTests
         string csv = Path.Combine(StudyLadderReport.RungDirectory(dir.Path, "bitcoin", Rung("authors")), StudyResultStore.ResultsFileName);
         var before = File.ReadAllText(csv);
 
-        var files = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets);
+        var files = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets, expectedBlocks: 2, expectedSeeds: 2);
+        var unfinished = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets, expectedBlocks: 3, expectedSeeds: 2);
+        Assert.DoesNotContain(unfinished.Outcomes["bitcoin"], o => o.IsComplete); // a planned third lookback is missing
+        Assert.Contains("no verdict", unfinished.Verdicts["bitcoin"][0]);
+        var fewSeeds = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets, expectedBlocks: 2, expectedSeeds: 3);
+        Assert.DoesNotContain(fewSeeds.Outcomes["bitcoin"], o => o.IsComplete); // cells short of a planned seed
+        files = StudyLadderReport.Write(dir.Path, StudyLadder.Datasets, expectedBlocks: 2, expectedSeeds: 2);
 
         Assert.Equal(before, File.ReadAllText(csv)); // read-only, even with a partial last line
         var outcomes = files.Outcomes["bitcoin"];
