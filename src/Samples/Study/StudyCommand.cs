@@ -81,6 +81,7 @@ public static class StudyCommand
                 output.WriteLine(StudyOptions.Help);
                 return Success;
             }
+            if (options.Ladder) return StudyLadderCommand.Run(args, options, runnerFactory, output, error, interactive, cancellationToken, workers);
             datasets = LoadDatasets(options);
         }
         catch (Exception e) when (IsUsageError(e))
@@ -349,6 +350,7 @@ public static class StudyCommand
         if (options.CustomData is { } custom)
             return [StudyDataLoader.LoadCustom(custom, options.Protocol, options.Quick, options.BacktestFolds)];
         string root = options.DataRoot ?? BundledDatasets.FindDataRoot();
+        if (options.Rung is { } rung) return options.Datasets.Select(d => StudyLadderData.Load(rung, d, root)).ToList();
         if (options.Protocol == StudyProtocol.Authors) return [StudyDataLoader.LoadAuthors(root)];
         return options.Datasets.Select(d => StudyDataLoader.LoadBundled(d, root, options.Protocol, options.Quick, options.UseCovariates, options.BacktestFolds)).ToList();
     }

@@ -89,8 +89,12 @@ public static class StudyDataLoader
     }
 
     /// <summary>Prepares <paramref name="table"/>: gap filling, longest clean segment, optional quick truncation.</summary>
+    /// <param name="scalerPolicy">Overrides the protocol's scaler rows (the ablation ladder's whole-series scaler with a
+    /// separate validation part); null = the protocol's.</param>
+    /// <param name="dataVariant">Overrides the variant of the trial ids (<c>full</c>, <c>last2000</c>); null = from the rows kept.</param>
     public static StudyDataset Prepare(string name, TimeSeriesTable table, string target, IReadOnlyList<string> covariates,
-        int seasonalPeriod, StudyProtocol protocol, bool quick, List<string> notes, int backtestFolds = 1)
+        int seasonalPeriod, StudyProtocol protocol, bool quick, List<string> notes, int backtestFolds = 1,
+        StudyScalerPolicy? scalerPolicy = null, string? dataVariant = null)
     {
         var prepared = TimeSeriesPreparation.Prepare(table, target, covariates, MaxInterpolatedGap);
         var longest = prepared.LongestSegment
@@ -110,7 +114,7 @@ public static class StudyDataLoader
         int imputed = series.ImputedTargetCount;
         notes.Add(imputed == 0 ? "No target value is imputed." : $"{imputed:N0} target values are imputed; windows whose targets are imputed are never scored.");
         if (covariates.Count > 0) notes.Add($"Covariates for RNN/LSTM/GRU: {string.Join(", ", covariates)}.");
-        return new StudyDataset(name, variant, series, seasonalPeriod, protocol, notes, table.RowCount, backtestFolds);
+        return new StudyDataset(name, dataVariant ?? variant, series, seasonalPeriod, protocol, notes, table.RowCount, backtestFolds, scalerPolicy);
     }
 
     /// <summary>Seasonal period from the median time step: 24 for hourly, 7 for daily, 5 when weekends are missing, else 1.</summary>

@@ -26,9 +26,12 @@ public sealed class StudyDataset
     /// <param name="preparationNotes">What was done to get <paramref name="series"/> (shown in the report).</param>
     /// <param name="sourceRows">Rows of the source file.</param>
     /// <param name="backtestFolds">Rolling origins (rigorous only; 1 = the single 70/10/20 split).</param>
+    /// <param name="scalerPolicy">The rows the scaler is fitted on; null = the protocol's (whole series for the paper split,
+    /// training rows for the rigorous one). The ablation ladder fits on the whole series with a separate validation part.</param>
     public StudyDataset(string name, string dataVariant, PreparedSeries series, int seasonalPeriod, StudyProtocol protocol,
-        IReadOnlyList<string> preparationNotes, int sourceRows, int backtestFolds = 1)
+        IReadOnlyList<string> preparationNotes, int sourceRows, int backtestFolds = 1, StudyScalerPolicy? scalerPolicy = null)
     {
+        ScalerPolicy = scalerPolicy ?? (protocol.UsesPaperSplit() ? StudyScalerPolicy.WholeSeries : StudyScalerPolicy.TrainOnly);
         ArgumentOutOfRangeException.ThrowIfLessThan(backtestFolds, 1);
         if (backtestFolds > 1 && protocol.UsesPaperSplit())
             throw new ArgumentException("A rolling-origin backtest is part of the rigorous protocol only.", nameof(backtestFolds));
@@ -82,7 +85,7 @@ public sealed class StudyDataset
     public int BacktestFolds { get; }
 
     /// <summary>How the scaler is fitted under <see cref="Protocol"/>.</summary>
-    public StudyScalerPolicy ScalerPolicy => Protocol.UsesPaperSplit() ? StudyScalerPolicy.WholeSeries : StudyScalerPolicy.TrainOnly;
+    public StudyScalerPolicy ScalerPolicy { get; }
 
     /// <summary>Rows of the source file.</summary>
     public int SourceRows { get; }
@@ -140,7 +143,8 @@ public sealed class StudyDataset
                 Lookback = lookback, Horizon = horizon,
                 TrainEnd = Math.Min(n, firstOrigin + trainCount + horizon),
                 ValidationStart = testStart, ValidationEnd = n, TestStart = testStart, TestEnd = n,
-                ScalerStart = 0, ScalerEnd = n, ScalerPolicy = StudyScalerPolicy.WholeSeries, ValidationIsTest = true,
+                ScalerStart = 0, ScalerEnd = ScalerPolicy == StudyScalerPolicy.WholeSeries ? n : Math.Min(n, firstOrigin + trainCount + horizon),
+                ScalerPolicy = ScalerPolicy, ValidationIsTest = true,
                 TrainOrigins = train, ValidationOrigins = scored, TestOrigins = scored, ImputedTestWindows = imputed,
             };
         }
@@ -156,7 +160,7 @@ public sealed class StudyDataset
         {
             Lookback = lookback, Horizon = horizon,
             TrainEnd = trainEnd, ValidationStart = trainEnd, ValidationEnd = validationEnd, TestStart = validationEnd, TestEnd = testEnd,
-            ScalerStart = 0, ScalerEnd = trainEnd, ScalerPolicy = StudyScalerPolicy.TrainOnly, ValidationIsTest = false,
+            ScalerStart = 0, ScalerEnd = ScalerPolicy == StudyScalerPolicy.WholeSeries ? n : trainEnd, ScalerPolicy = ScalerPolicy, ValidationIsTest = false,
             TrainOrigins = trainOrigins, ValidationOrigins = validation, TestOrigins = testOrigins, ImputedTestWindows = imputedTest,
         };
     }

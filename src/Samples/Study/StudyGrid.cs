@@ -21,7 +21,7 @@ public static class StudyGrid
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(datasets);
-        var settings = StudyTrainingSettings.For(options.Protocol);
+        var settings = options.Rung?.Settings ?? StudyTrainingSettings.For(options.Protocol);
         var arms = options.Methods.Where(m => !StudyMethods.IsBaseline(m)).OrderBy(StudyMethods.Order).ToArray();
         var baselines = options.Methods.Where(StudyMethods.IsBaseline).OrderBy(StudyMethods.Order).ToArray();
         var trials = new List<StudyTrial>();

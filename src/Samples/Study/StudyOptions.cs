@@ -77,12 +77,26 @@ public sealed record StudyOptions
     /// <summary>Show help and exit.</summary>
     public bool ShowHelp { get; init; }
 
+    /// <summary>One rung of the ablation ladder (<c>--rung NAME</c>, docs/study.md, "The ablation ladder"), or null. It sets the
+    /// protocol, the data, the inputs and the training settings; datasets <see cref="StudyLadder.Datasets"/>, model lstm,
+    /// horizon 1, the paper's four arms and 10 seeds by default.</summary>
+    public StudyLadderRung? Rung { get; init; }
+
+    /// <summary>Run every rung of the ablation ladder (<c>--ladder</c>; <see cref="StudyLadderCommand"/>).</summary>
+    public bool Ladder { get; init; }
+
     /// <summary>The command-line help.</summary>
     public const string Help = """
         Usage: study [options]
         Reproduces and tests the synaptic-pruning claim: pruning vs none vs dropout vs MC dropout (rigorous: plus the
         Zhu-Gupta curve) on RNN, LSTM, GRU and PatchTST, with naive, seasonal-naive, DLinear and FastTree baselines.
 
+          --ladder                    the ablation ladder (docs/study.md): every rung from authors to rigorous,
+                                      one flaw removed per rung, into DIR/<dataset>/<rung>/, plus DIR/report.md;
+                                      datasets bitcoin (default), aapl; lstm, horizon 1, 10 seeds
+          --rung NAME                 one rung of the ladder (authors, no-leads, target-only, separate-validation,
+                                      train-scaler, restore-best, patience, mc-validation, mc-samples,
+                                      full-schedule, window-norm); sets the protocol
           --protocol rigorous|paper|authors
                                       rigorous (default): 70/10/20 split, train-only scaler, best-weights restore,
                                       untouched test part; paper: the authors' 80/20 protocol, flaws listed in the report;
@@ -127,7 +141,7 @@ public sealed record StudyOptions
         char? separator = null;
         char decimalMark = '.';
         int? season = null;
-        bool methodsGiven = false, datasetsGiven = false, modelsGiven = false;
+        bool methodsGiven = false, datasetsGiven = false, modelsGiven = false, protocolGiven = false;
         bool backtestGiven = false;
         for (int i = 0; i < args.Count; i++)
         {
@@ -144,8 +158,11 @@ public sealed record StudyOptions
                 case "--quick": o = o with { Quick = true }; break;
                 case "--estimate": o = o with { Estimate = true }; break;
                 case "--covariates": o = o with { UseCovariates = true }; break;
+                case "--ladder": o = o with { Ladder = true }; break;
+                case "--rung": o = o with { Rung = StudyLadder.Find(Value()) }; break;
                 case "--protocol":
                     {
+                        protocolGiven = true;
                         string v = Value();
                         o = o with
                         {
@@ -193,7 +210,7 @@ public sealed record StudyOptions
                     throw new ArgumentException($"Unknown option '{a}'. Run 'study --help' for the options.");
             }
         }
-        if (o.Protocol == StudyProtocol.Rigorous && !o.Quick)
+        if (o.Protocol == StudyProtocol.Rigorous && !o.Quick && !o.Ladder && o.Rung is null)
         {
             // The full rigorous grid (docs/study.md, "Can the grid support claims?"); the defaults below fill the rest.
             if (!backtestGiven) o = o with { BacktestFolds = RigorousBacktestFolds };
@@ -208,15 +225,19 @@ public sealed record StudyOptions
             o = o with { CustomData = new CustomDataSource(data, target, time, separator, decimalMark, season) };
         }
 
+        if (o.Ladder || o.Rung is not null)
+            o = ApplyLadder(o, protocolGiven, modelsGiven, datasetsGiven, methodsGiven);
         bool paper = o.Protocol.UsesPaperSplit();
         bool authors = o.Protocol == StudyProtocol.Authors;
         string protocolName = $"the {o.Protocol.CliName()} protocol";
-        var arms = StudyMethods.ArmsOf(o.Protocol);
+        var arms = o.Rung is not null || o.Ladder ? StudyMethods.PaperArms : StudyMethods.ArmsOf(o.Protocol);
+        if (methodsGiven && (o.Rung is not null || o.Ladder) && o.Methods.Any(m => m is StudyMethods.PruningZhuGupta or StudyMethods.PruningStructured))
+            throw new ArgumentException("--methods: the ladder compares the paper's four arms (none, dropout, mc-dropout, pruning) and the baselines; drop pruning-zhugupta and pruning-structured.");
         if (methodsGiven && o.Methods.Contains(StudyMethods.PruningZhuGupta) && paper)
             throw new ArgumentException($"--methods: pruning-zhugupta is an arm of the rigorous protocol only, not of {protocolName} (the authors ran the paper's curve).");
         if (methodsGiven && o.Methods.Contains(StudyMethods.PruningStructured) && paper)
             throw new ArgumentException($"--methods: pruning-structured is an arm of the rigorous protocol only, not of {protocolName} (the authors pruned single weights).");
-        if (authors)
+        if (authors && o.Rung is null && !o.Ladder)
         {
             if (o.CustomData is not null)
                 throw new ArgumentException("--data: the authors protocol reproduces the authors' Bitcoin pipeline only; use --protocol paper or rigorous for another CSV.");
@@ -232,20 +253,51 @@ public sealed record StudyOptions
         {
             Methods = methodsGiven ? o.Methods : [.. arms, .. StudyMethods.Baselines],
             Models = o.Quick && !modelsGiven && !authors ? ["lstm", "patchtst"] : o.Models,
-            Seeds = o.Seeds.Count > 0 ? o.Seeds : Consecutive(o.Quick ? 3 : paper ? 10 : 5),
+            Seeds = o.Seeds.Count > 0 ? o.Seeds : Consecutive(o.Quick ? 3 : paper || o.Rung is not null || o.Ladder ? 10 : 5),
             Lookbacks = o.Lookbacks.Count > 0 ? o.Lookbacks : o.Quick ? [7, 30] : [1, 3, 7, 14, 30, 60],
-            Horizons = o.Horizons.Count > 0 ? o.Horizons : paper || o.Quick ? [1] : [1, 7],
+            Horizons = o.Horizons.Count > 0 ? o.Horizons : paper || o.Quick || o.Rung is not null || o.Ladder ? [1] : [1, 7],
             Epochs = o.Epochs > 0 ? o.Epochs : o.Quick ? 8 : 20,
         };
         if (paper && o.BacktestFolds > 1)
             throw new ArgumentException($"--backtest: the rolling-origin backtest belongs to the rigorous protocol; {protocolName} has one 80/20 split.");
+        if ((o.Rung is not null || o.Ladder) && o.Horizons.Any(h => h != 1))
+            throw new ArgumentException("--horizon: the ladder forecasts one step ahead, as the authors; drop --horizon or pass --horizon 1.");
         if (paper && o.Horizons.Any(h => h != 1))
             throw new ArgumentException($"--horizon: {protocolName} forecasts one step ahead only; use --protocol rigorous for multi-step horizons.");
         if (o.Methods.Count(m => !StudyMethods.IsBaseline(m)) == 0)
             throw new ArgumentException("--methods lists no regularization arm; at least one of none, dropout, mc-dropout, pruning, pruning-zhugupta, pruning-structured is needed.");
         if (string.IsNullOrEmpty(o.OutputDirectory))
-            o = o with { OutputDirectory = Path.Combine("study-results", o.Protocol.ToString().ToLowerInvariant() + (o.Quick ? "-quick" : "")) };
+            o = o with { OutputDirectory = Path.Combine("study-results", o.Ladder ? "ladder" : o.Rung is { } rung ? "ladder-" + rung.Name : o.Protocol.ToString().ToLowerInvariant() + (o.Quick ? "-quick" : "")) };
         return o;
+    }
+
+    /// <summary>The ladder's checks and defaults (<c>--ladder</c>, <c>--rung</c>): the rung sets the protocol; datasets of
+    /// <see cref="StudyLadder.Datasets"/> (default bitcoin), model lstm; no custom data, covariates, backtest or quick run.</summary>
+    private static StudyOptions ApplyLadder(StudyOptions o, bool protocolGiven, bool modelsGiven, bool datasetsGiven, bool methodsGiven)
+    {
+        string what = o.Ladder ? "--ladder" : "--rung";
+        if (o.Ladder && o.Rung is not null)
+            throw new ArgumentException("--rung: --ladder runs every rung; pass one of --ladder or --rung NAME.");
+        if (protocolGiven)
+            throw new ArgumentException($"--protocol: {what} sets the protocol of each rung (authors while validation = test, rigorous after); drop --protocol.");
+        if (o.CustomData is not null)
+            throw new ArgumentException($"--data: {what} runs on the bundled datasets {string.Join(", ", StudyLadder.Datasets)} only.");
+        if (o.UseCovariates)
+            throw new ArgumentException($"--covariates: each rung decides the inputs itself; drop --covariates.");
+        if (o.Quick || o.Estimate)
+            throw new ArgumentException($"{(o.Quick ? "--quick" : "--estimate")}: not available with {what}; use --lookbacks and --seeds for a smaller ladder.");
+        if (o.BacktestFolds > 1)
+            throw new ArgumentException($"--backtest: {what} has one split per rung.");
+        if (modelsGiven && o.Models.Any(m => m != "lstm"))
+            throw new ArgumentException($"--models: the ladder trains the authors' LSTM only; pass --models lstm (was {string.Join(",", o.Models)}).");
+        if (datasetsGiven && o.Datasets.FirstOrDefault(d => !StudyLadder.Datasets.Contains(d)) is { } other)
+            throw new ArgumentException($"--datasets: the ladder runs on {string.Join(", ", StudyLadder.Datasets)} (the datasets the authors' feature engineering applies to as it stands); '{other}' is not one of them.");
+        return o with
+        {
+            Protocol = o.Rung?.Protocol ?? StudyProtocol.Authors,
+            Models = ["lstm"],
+            Datasets = datasetsGiven ? o.Datasets : [BundledDatasets.Bitcoin.Name],
+        };
     }
 
     private static int[] Consecutive(int count) => Enumerable.Range(FirstSeed, count).ToArray();

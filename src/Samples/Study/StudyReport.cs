@@ -74,7 +74,7 @@ public static class StudyReport
         var analysis = StudyAnalysis.Analyze(input.Rows, datasetOrder);
         var doc = new ReportDocument();
 
-        string protocolName = o.Protocol.CliName();
+        string protocolName = o.Rung is { } ladderRung ? $"ablation ladder rung {ladderRung.Number}, {ladderRung.Name}: {o.Protocol.CliName()}" : o.Protocol.CliName();
         doc.Heading(1, o.Quick ? $"{SmokeRunHeading}: synaptic pruning study ({protocolName} protocol)" : $"Synaptic pruning study ({protocolName} protocol)");
         if (o.Quick)
             doc.Paragraph($"**{SmokeRunHeading}.** This quick run uses Bitcoin in full, the last {StudyDataLoader.QuickRows:N0} rows of the other datasets, {o.Lookbacks.Count} lookbacks, {o.Seeds.Count} seeds and at most {o.Epochs} epochs. It checks that the pipeline works end to end; its numbers are too few to support any claim.");
@@ -92,7 +92,7 @@ public static class StudyReport
         doc.Paragraph("Question: does synaptic pruning forecast better than no regularization, dropout and MC dropout? Each claim below comes from a rule applied to the numbers; the verdict at the end is generated, not written by hand.");
 
         WriteSetup(doc, input, c);
-        if (o.Protocol.UsesPaperSplit())
+        if (o.Protocol.UsesPaperSplit() && o.Rung is null)
         {
             doc.Heading(2, o.Protocol == StudyProtocol.Authors ? AuthorsFlawsHeading : FlawsHeading);
             doc.Bullets(o.Protocol == StudyProtocol.Authors ? AuthorsFlaws : PaperFlaws);
@@ -221,13 +221,17 @@ public static class StudyReport
     private static void WriteSetup(ReportDocument doc, StudyReportInput input, CultureInfo c)
     {
         var o = input.Options;
-        var s = StudyTrainingSettings.For(o.Protocol);
+        var s = o.Rung?.Settings ?? StudyTrainingSettings.For(o.Protocol);
         doc.Heading(2, "Setup");
+        if (o.Rung is { } rung)
+            doc.Paragraph($"**Ablation ladder, rung {rung.Number} of {StudyLadder.Rungs.Count} ({rung.Name}):** {rung.Change}. The protocol row names the split family; the rung's own choices are: {string.Join("; ", rung.Choices().SkipLast(1).Select(x => $"{x.Choice} {x.Value}"))} (docs/study.md, \"The ablation ladder\").");
         var arms = o.Methods.Where(m => !StudyMethods.IsBaseline(m)).ToList();
         var baselines = o.Methods.Where(StudyMethods.IsBaseline).ToList();
         doc.Table(["setting", "value"],
         [
-            ["protocol", o.Protocol == StudyProtocol.Authors
+            ["protocol", o.Rung is { } rungRow
+                ? $"ablation ladder rung {rungRow.Number} ({rungRow.Name}), see above; split {(rungRow.ValidationIsTest ? "80/20 chronological windows, the 20% used for early stopping and for scoring" : "70/10/20 chronological train/validation/test rows")}, scaler on {(rungRow.Scaler == StudyScalerPolicy.WholeSeries ? "the whole series" : "the training rows")}"
+                : o.Protocol == StudyProtocol.Authors
                 ? "authors: their Bitcoin pipeline (Runtime_Analysis.py): engineered features (date parts, lags and leads of close) without close itself, target and features standardised over the whole series (MAE in units of close's std), 80/20 chronological split of the windows, the 20% used for early stopping and for scoring"
                 : o.Protocol == StudyProtocol.Paper
                 ? "paper: 80/20 chronological split of the windows, the 20% used for early stopping and for scoring, scaler on the whole series"
@@ -253,12 +257,12 @@ public static class StudyReport
                 s.InitialSparsity, s.FinalSparsity, s.WarmupEpochs, s.PruningInterval,
                 s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? "authors' 0-based schedule (stops at 0.637 at T = 20)" : "schedule reaches s_f at the last epoch",
                 arms.Contains(StudyMethods.PruningZhuGupta) ? "; pruning = paper cubic curve, pruning-zhugupta = Zhu–Gupta curve" : "") + (arms.Contains(StudyMethods.PruningStructured) ? "; pruning-structured = whole recurrent units / attention heads / feed-forward neurons ranked by RMS, paper curve (target = fraction of structures)" : "")],
-            ["normalisation", o.Protocol == StudyProtocol.Authors
+            ["normalisation", o.Rung is null && o.Protocol == StudyProtocol.Authors
                 ? "LSTM: none per window; target and inputs standardised over the whole series (as the authors)"
                 : $"RNN/LSTM/GRU: {s.RecurrentNormalization}; PatchTST: {s.PatchTstNormalization} (RevIN). At lookback 1 PatchTST with RevIN is the naive forecast."],
             ["trials", string.Format(c, "{0:N0} planned, {1:N0} finished", input.Plan.Count, input.Rows.Count)],
         ]);
-        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon, backtest fold); its cell is the mean over seeds; only the regularization arms are ranked. Every trial is scored on its test windows in " + (o.Protocol == StudyProtocol.Authors ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
+        doc.Paragraph("Statistics: a block is (dataset, model, lookback, horizon, backtest fold); its cell is the mean over seeds; only the regularization arms are ranked. Every trial is scored on its test windows in " + ((o.Rung is not null ? o.Rung.Scaler == StudyScalerPolicy.WholeSeries : o.Protocol == StudyProtocol.Authors) ? "units of the target's standard deviation over the series (the authors' units; see Data)" : "original units") + "; windows whose targets were imputed are never scored.");
         WriteDesign(doc, input.Plan, c);
         doc.Heading(3, "Data");
         foreach (var d in input.Datasets)
