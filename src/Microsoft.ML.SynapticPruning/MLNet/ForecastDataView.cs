@@ -50,8 +50,8 @@ internal sealed class ForecastDataView : IDataView
         builder.AddColumn(outputColumn, vector, annotations.ToAnnotations());
         if (intervals)
         {
-            builder.AddColumn(lowerColumn ?? outputColumn + "Lower", vector);
-            builder.AddColumn(upperColumn ?? outputColumn + "Upper", vector);
+            builder.AddColumn(ForecastingModelInfo.BoundColumn(lowerColumn, outputColumn, "Lower"), vector);
+            builder.AddColumn(ForecastingModelInfo.BoundColumn(upperColumn, outputColumn, "Upper"), vector);
         }
         return builder.ToSchema();
     }

@@ -28,10 +28,13 @@ public sealed record ForecastingModelInfo
     public string? UpperBoundColumnName { get; init; }
 
     /// <summary>The lower-bound column's name in effect.</summary>
-    internal string LowerColumn => LowerBoundColumnName ?? OutputColumnName + "Lower";
+    internal string LowerColumn => BoundColumn(LowerBoundColumnName, OutputColumnName, "Lower");
 
     /// <summary>The upper-bound column's name in effect.</summary>
-    internal string UpperColumn => UpperBoundColumnName ?? OutputColumnName + "Upper";
+    internal string UpperColumn => BoundColumn(UpperBoundColumnName, OutputColumnName, "Upper");
+
+    /// <summary>The one rule for bound column names: the explicit name, else the output column's name + "Lower"/"Upper".</summary>
+    internal static string BoundColumn(string? explicitName, string outputColumn, string suffix) => explicitName ?? outputColumn + suffix;
     /// <summary>The regularizer the model was trained with.</summary>
     public Regularization Regularization { get; init; }
     /// <summary>MC-dropout passes averaged per forecast (MC dropout only; 1 = one stochastic pass).</summary>

@@ -42,7 +42,8 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         columns[_options.OutputColumnName] = vector;
         if (_options.Confidence is not null)
         {
-            string lower = _options.LowerBoundColumnName ?? _options.OutputColumnName + "Lower", upper = _options.UpperBoundColumnName ?? _options.OutputColumnName + "Upper";
+            string lower = ForecastingModelInfo.BoundColumn(_options.LowerBoundColumnName, _options.OutputColumnName, "Lower");
+            string upper = ForecastingModelInfo.BoundColumn(_options.UpperBoundColumnName, _options.OutputColumnName, "Upper");
             columns[lower] = new SchemaShape.Column(lower, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
             columns[upper] = new SchemaShape.Column(upper, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         }
@@ -223,7 +224,8 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         if (string.IsNullOrWhiteSpace(o.OutputColumnName)) throw new ArgumentException("OutputColumnName must name the forecast column, e.g. \"Forecast\".", nameof(o.OutputColumnName));
         if (o.LowerBoundColumnName is { } lb && string.IsNullOrWhiteSpace(lb)) throw new ArgumentException("LowerBoundColumnName is empty: name the column or leave it null for OutputColumnName + \"Lower\".", nameof(o.LowerBoundColumnName));
         if (o.UpperBoundColumnName is { } ub && string.IsNullOrWhiteSpace(ub)) throw new ArgumentException("UpperBoundColumnName is empty: name the column or leave it null for OutputColumnName + \"Upper\".", nameof(o.UpperBoundColumnName));
-        string lowerName = o.LowerBoundColumnName ?? o.OutputColumnName + "Lower", upperName = o.UpperBoundColumnName ?? o.OutputColumnName + "Upper";
+        string lowerName = ForecastingModelInfo.BoundColumn(o.LowerBoundColumnName, o.OutputColumnName, "Lower");
+        string upperName = ForecastingModelInfo.BoundColumn(o.UpperBoundColumnName, o.OutputColumnName, "Upper");
         if (o.Confidence is not null && new[] { o.OutputColumnName, lowerName, upperName }.Distinct(StringComparer.Ordinal).Count() != 3)
             throw new ArgumentException($"OutputColumnName ('{o.OutputColumnName}'), LowerBoundColumnName ('{lowerName}') and UpperBoundColumnName ('{upperName}') must be three different names.", nameof(o.LowerBoundColumnName));
         if (o.FeatureColumnNames is null) throw new ArgumentNullException(nameof(o.FeatureColumnNames), "FeatureColumnNames must be an array (empty for no covariates).");
