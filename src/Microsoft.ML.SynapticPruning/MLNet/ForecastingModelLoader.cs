@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Persistence;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -9,8 +10,10 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// ("Error during class instantiation" with the real cause nested inside).
 /// </summary>
 /// <remarks>
-/// Before ML.NET sees the file, every zip entry is decompressed and its CRC-32 checked, and every forecaster payload
-/// (<c>…/Forecaster.bin</c>) is parsed with its per-entry SHA-256. A file that passes these checks and loads gives the
+/// Before ML.NET sees the file, every zip entry is decompressed and its CRC-32 checked, every forecaster payload
+/// (<c>…/Forecaster.bin</c>) is parsed with its per-entry SHA-256, and every component header (<c>…/Model.key</c> or <c>…/Model.bin</c>) is
+/// read: the assembly it asks ML.NET to load must be this library or ML.NET's own (<see cref="LoaderAssemblyPolicy"/>),
+/// entry names must be unique, and at least one component must be this library's forecaster. A file that passes these checks and loads gives the
 /// same forecasts as the file that was saved; a damaged one throws (docs/reliability.md).
 /// </remarks>
 public static class ForecastingModelLoader
@@ -22,6 +25,12 @@ public static class ForecastingModelLoader
     public const long MaxInflatedBytes = 1L << 30;
 
     private const long MaxEntryBytes = MaxInflatedBytes;
+
+    /// <summary>The entry in which ML.NET stores each component's header (loader signature, loader assembly, versions).</summary>
+    private const string ComponentHeaderEntry = "Model.key";
+
+    /// <summary>ML.NET's alternative single-stream component entry; it starts with the same header.</summary>
+    private const string ComponentBinaryEntry = "Model.bin";
 
     /// <summary>
     /// Loads the model at <paramref name="path"/> like <c>mlContext.Model.Load(path, out inputSchema)</c>, after checking the
@@ -107,9 +116,20 @@ public static class ForecastingModelLoader
                     throw new InvalidDataException(
                         $"Model file '{path}': its entries declare more than {MaxInflatedBytes:N0} bytes once decompressed (at zip entry '{entry.FullName}', {entry.Length:N0} bytes); ForecastingModelLoader.MaxInflatedBytes is the limit. The file is not a model of this library or it is damaged.");
             }
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            int forecasters = 0, components = 0;
             foreach (var entry in zip.Entries)
             {
+                // ML.NET treats '\' and '/' alike: two spellings of one entry could show this check one copy and ML.NET the other.
+                if (!names.Add(entry.FullName.Replace('\\', '/')))
+                    throw new InvalidDataException($"Model file '{path}' holds zip entry '{entry.FullName}' twice; a model file names each entry once. The file is damaged or was altered.");
                 byte[] data = ReadEntry(entry, path);
+                if (IsComponentHeader(entry.FullName))
+                {
+                    components++;
+                    if (CheckComponent(entry.FullName, data, path)) forecasters++;
+                    continue;
+                }
                 if (!entry.FullName.EndsWith("/" + PrunedForecastingTransformer.PayloadStream, StringComparison.Ordinal)) continue;
                 try
                 {
@@ -125,7 +145,38 @@ public static class ForecastingModelLoader
             }
             if (zip.Entries.Count == 0)
                 throw new InvalidDataException($"Model file '{path}' is an empty archive.");
+            if (forecasters == 0)
+                throw new InvalidDataException(
+                    $"Model file '{path}' holds no pruned forecaster: none of its {components} component(s) has the loader signature '{PrunedForecastingTransformer.LoaderSignature}' (it was refused before ML.NET's loader ran). Load it with mlContext.Model.Load if you trust it, or pass a model trained with mlContext.Forecasting.Pruned*.");
         }
+    }
+
+    private static bool IsComponentHeader(string entryName)
+    {
+        string leaf = entryName[(entryName.LastIndexOfAny(['/', '\\']) + 1)..];
+        return leaf is ComponentHeaderEntry or ComponentBinaryEntry;
+    }
+
+    /// <summary>
+    /// Checks what one component header asks ML.NET's loader to do (<see cref="LoaderAssemblyPolicy"/>); returns whether the
+    /// component is this library's forecaster.
+    /// </summary>
+    private static bool CheckComponent(string entryName, byte[] data, string path)
+    {
+        ComponentHeader header;
+        try { header = ComponentHeader.Read(data); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Model file '{path}': zip entry '{entryName}' is damaged: {e.Message}", e);
+        }
+        if (!LoaderAssemblyPolicy.Admits(header.LoaderAssemblyName))
+            throw new InvalidDataException(
+                $"Model file '{path}': zip entry '{entryName}' asks ML.NET to load assembly '{header.LoaderAssemblyName}' (loader '{header.LoaderSignature}'); LoadForecaster loads only {LoaderAssemblyPolicy.Describe}, so the file was refused before ML.NET's loader ran. Load it with mlContext.Model.Load only if you trust its origin and that assembly.");
+        if (header.LoaderSignature != PrunedForecastingTransformer.LoaderSignature) return false;
+        if (!LoaderAssemblyPolicy.IsLibrary(header.LoaderAssemblyName))
+            throw new InvalidDataException(
+                $"Model file '{path}': zip entry '{entryName}' declares the forecaster's loader '{header.LoaderSignature}' in assembly '{header.LoaderAssemblyName ?? "(none)"}'; a forecaster written by this library names its own assembly. The file is damaged or was altered.");
+        return true;
     }
 
     private static byte[] ReadEntry(ZipArchiveEntry entry, string path)

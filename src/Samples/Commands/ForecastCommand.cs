@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Data;
+using Microsoft.ML.SynapticPruning.MLNet;
 
 namespace Samples.Commands;
 
@@ -22,7 +23,7 @@ internal static class ForecastCommand
         cl.RejectUnknown();
 
         var ml = new MLContext();
-        var loaded = ml.Model.Load(model, out _);
+        var loaded = ml.Model.LoadForecaster(model, out _); // checks the file (and the assemblies it names) before ML.NET loads it
         var data = ml.Data.LoadFromTextFile<BitcoinRow>(csv, separatorChar: ',', hasHeader: true);
         var scored = loaded.Transform(data);
         var col = scored.Schema[column];

@@ -338,7 +338,8 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         string path = Path.Combine(_f.Directory, "normalizer.zip");
         ml.Model.SaveAtomically(other, data.Schema, path);
         var e = Assert.Throws<InvalidDataException>(() => ml.Model.LoadForecaster(path, out _));
-        Assert.Contains("without a pruned forecaster", e.Message);
+        Assert.Contains("holds no pruned forecaster", e.Message);
+        Assert.Contains("refused before ML.NET's loader ran", e.Message);
         var loaded = ml.Model.Load(path, out _); // ML.NET itself loads it fine…
         var engine = Assert.Throws<ArgumentException>(() => loaded.CreateForecastEngine<SeriesRow>(ml)); // …but it cannot forecast
         Assert.Contains("contains no pruned forecaster", engine.Message);
