@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 
 namespace Microsoft.ML;
 
@@ -16,6 +17,6 @@ public static class ForecastingSweepCatalog
     public static ForecastingSweepExperiment CreateSweep(this ForecastingCatalog catalog, ForecastingSweepOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ForecastingSweepExperiment(catalog.GetEnvironment(), options);
+        return new ForecastingSweepExperiment(MlNetEnvironment.Of(catalog), options);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Evaluation;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Pruning.Compaction;
@@ -68,7 +69,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         // Check the lengths before the network is built: an absurd Lookback must fail here, not as a native allocation.
         train.EnsureWindows(spec.Lookback, spec.Horizon, "training");
         validation?.EnsureWindows(spec.Lookback, spec.Horizon, "validation");
-        int seed = o.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
+        int seed = o.Seed ?? MlNetEnvironment.SeedOf(_host) ?? 0;
         var training = BuildTrainingOptions(o, seed);
 
         using var ch = _host.Start("Training");

@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML;
@@ -80,11 +81,8 @@ public static class SynapticPruningCatalog
         return ForecastingEvaluation.Evaluate(data, labelColumnName, forecastColumnName, maseScale, firstScoredRow);
     }
 
-    internal static IHostEnvironment GetEnvironment(this ForecastingCatalog catalog)
-        => ((IInternalCatalog)(catalog ?? throw new ArgumentNullException(nameof(catalog)))).Environment;
-
     private static PrunedForecastingEstimator Create(ForecastingCatalog catalog, PrunedForecasterOptions options)
-        => new(catalog.GetEnvironment(), options ?? throw new ArgumentNullException(nameof(options)));
+        => new(MlNetEnvironment.Of(catalog), options ?? throw new ArgumentNullException(nameof(options)));
 
     private static T Common<T>(T o, string label, int lookback, int horizon, string output, string[]? features, Regularization regularization, int maxEpochs)
         where T : PrunedForecasterOptions
