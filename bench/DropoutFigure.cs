@@ -78,7 +78,7 @@ internal static class DropoutFigure
         int steps = quick ? 2 : 4;
         torch.set_num_threads(threads);
         using var withDropout = new StepRunner(spec, data, train.Length, 128, prune: false);
-        using var without = new StepRunner(spec with { Dropout = 0 }, data, train.Length, 128, prune: false);
+        using var without = new StepRunner(spec with { DropoutRate = 0 }, data, train.Length, 128, prune: false);
         var (a, b) = Interleave.Run(quick ? 4 : 10, () => { torch.set_num_threads(threads); return withDropout.Run(steps); },
             () => { torch.set_num_threads(threads); return without.Run(steps); });
         var ratios = Interleave.Ratios(a, b);

@@ -36,8 +36,8 @@ internal static class Etth1EpochFigure
         try
         {
             string twinArgs = string.Create(CultureInfo.InvariantCulture,
-                $"--model patchtst --lookback {spec.Lookback} --horizon {spec.Horizon} --d-model {spec.DModel} --heads {spec.Heads} --layers {spec.EncoderLayers} " +
-                $"--ff {spec.FeedForward} --patch {spec.PatchLength} --stride {spec.Stride} --dropout {spec.Dropout} --prune 0 " +
+                $"--model patchtst --lookback {spec.Lookback} --horizon {spec.Horizon} --d-model {spec.ModelDimension} --heads {spec.NumberOfHeads} --layers {spec.NumberOfLayers} " +
+                $"--ff {spec.FeedForwardSize} --patch {spec.PatchLength} --stride {spec.Stride} --dropout {spec.DropoutRate} --prune 0 " +
                 $"--lr {options.LearningRate} --beta1 {options.Beta1} --batch {options.BatchSize} --channels {train.InputChannels} " +
                 $"--data \"{trainFile}\" --rows {train.Length} --val-data \"{validationFile}\" --val-rows {validation.Length}");
             using var twin = PythonTwin.Start(twinArgs, expectedThreads);

@@ -16,7 +16,7 @@ internal static class FileSizeFigure
     public static void Sizes(Report report, bool quick)
     {
         var data = BenchData.Univariate(BenchData.Synthetic(6_000));
-        var options = new TrainingOptions { MaxEpochs = quick ? 1 : 3, Threads = 1, Regularization = Regularization.None, Seed = 1 };
+        var options = new TrainingOptions { MaxEpochs = quick ? 1 : 3, NumberOfThreads = 1, Regularization = Regularization.None, Seed = 1 };
         using var fitted = new ForecastTrainer().Fit(() => ForecasterFactory.Create(PruningFigures.Lstm), data, null, options);
         using var pruner = new SynapticPruner(fitted.Module, new StepRampSchedule(0.3, 0.7, 1000), new PruningOptions());
         long dense = 0;

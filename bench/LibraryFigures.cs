@@ -19,7 +19,7 @@ internal static class LibraryFigures
         var values = BenchData.Synthetic(length);
         var data = BenchData.Univariate(values);
         var spec = PruningFigures.Lstm;
-        var options = new TrainingOptions { MaxEpochs = 1, BatchSize = 64, Threads = threads, Regularization = Regularization.None, Seed = 1 };
+        var options = new TrainingOptions { MaxEpochs = 1, BatchSize = 64, NumberOfThreads = threads, Regularization = Regularization.None, Seed = 1 };
         var trainer = new ForecastTrainer();
         int trainWindows = 0;
 

@@ -14,7 +14,7 @@ internal static class PruningFigures
 {
     public static readonly ForecasterSpec Lstm = new() { Kind = ForecasterKind.Lstm, Lookback = 30, Horizon = 1, HiddenSize = 64 };
 
-    public static readonly ForecasterSpec PatchTst = new() { Kind = ForecasterKind.PatchTst, Lookback = 60, Horizon = 1, DModel = 64, Heads = 4, EncoderLayers = 2, FeedForward = 256 };
+    public static readonly ForecasterSpec PatchTst = new() { Kind = ForecasterKind.PatchTst, Lookback = 60, Horizon = 1, ModelDimension = 64, NumberOfHeads = 4, NumberOfLayers = 2, FeedForwardSize = 256 };
 
     public static void StepOverhead(Report report, bool quick)
     {

@@ -50,8 +50,8 @@ internal static class PyTorchFigures
         var data = BenchData.ScaledRowMajor(channels);
         var spec = new ForecasterSpec
         {
-            Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, TargetChannels = 7, DModel = 16, Heads = 4, EncoderLayers = 3,
-            FeedForward = 128, PatchLength = 16, Stride = 8,
+            Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, TargetChannels = 7, ModelDimension = 16, NumberOfHeads = 4, NumberOfLayers = 3,
+            FeedForwardSize = 128, PatchLength = 16, Stride = 8,
         };
         string file = WriteData(data);
         try

@@ -51,7 +51,7 @@ internal sealed class StepRunner : IDisposable
         _adam = torch.optim.Adam(Module.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.999);
         if (prune)
         {
-            _pruner = new SynapticPruner(Module, new StepRampSchedule(0.3, 0.7, rampSteps), new PruningOptions { UpdateInterval = 5 });
+            _pruner = new SynapticPruner(Module, new StepRampSchedule(0.3, 0.7, rampSteps), new PruningOptions { PruningInterval = 5 });
             _pruner.AttachOptimizer(_adam);
         }
         _dropout = new Generator((ulong)seed + 11, torch.CPU);

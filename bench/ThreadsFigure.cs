@@ -28,13 +28,13 @@ internal static class ThreadsFigure
         var patchTst42 = PublishedConfigurations.PatchTst42();
         var cases = new (string Name, ForecasterSpec Spec, int Batch, bool Etth1)[]
         {
-            ("RNN h64 L30 (paper)", new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 30, HiddenSize = 64, Dropout = 0.3 }, 64, false),
-            ("LSTM h64 L30 (paper)", new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, HiddenSize = 64, Dropout = 0.3 }, 64, false),
+            ("RNN h64 L30 (paper)", new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 30, HiddenSize = 64, DropoutRate = 0.3 }, 64, false),
+            ("LSTM h64 L30 (paper)", new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, HiddenSize = 64, DropoutRate = 0.3 }, 64, false),
             ("LSTM h64 L336", new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 336, HiddenSize = 64 }, 64, false),
             ("LSTM h256 L96", new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 96, HiddenSize = 256 }, 64, false),
             ("DLinear L336 H96 (ETTh1)", new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = 336, Horizon = 96, TargetChannels = 7 }, 128, true),
             ("PatchTST d64 L60 (library sizes)", PruningFigures.PatchTst, 64, false),
-            ("PatchTST d128 L336 H96", new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, DModel = 128, Heads = 16, EncoderLayers = 3, FeedForward = 256 }, 32, false),
+            ("PatchTST d128 L336 H96", new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, ModelDimension = 128, NumberOfHeads = 16, NumberOfLayers = 3, FeedForwardSize = 256 }, 32, false),
             ("PatchTST/42 (ETTh1)", patchTst42, 32, true),
             ("PatchTST/42 (ETTh1)", patchTst42, 64, true),
             ("PatchTST/42 (ETTh1)", patchTst42, 128, true),
@@ -62,7 +62,7 @@ internal static class ThreadsFigure
                     Report.Ratio(speedUp), Report.CiText(Stats.MedianCi(ratios), ratios.Count), pick == 2 ? "> 1 (rule: 2)" : "≤ 1 (rule: 1)",
                     $"1 vs 2 / {Machine.OmpWaitPolicy}",
                     $"estimated parallel work {work / 1e6:N0} M multiply-adds a step (threshold {ForecastTrainer.TwoThreadStepMultiplyAdds / 1e6:N0} M), {verdict}; " +
-                    $"{1000 * Stats.Median(one) / steps:0.0} vs {1000 * Stats.Median(two) / steps:0.0} ms/step, {steps} steps a block; {runner.ParameterCount:N0} parameters, dropout {spec.Dropout}"));
+                    $"{1000 * Stats.Median(one) / steps:0.0} vs {1000 * Stats.Median(two) / steps:0.0} ms/step, {steps} steps a block; {runner.ParameterCount:N0} parameters, dropout {spec.DropoutRate}"));
                 Console.WriteLine($"  {name} b{batch}: {speedUp:0.000} ({1000 * Stats.Median(one) / steps:0.0} vs {1000 * Stats.Median(two) / steps:0.0} ms), work {work / 1e6:N0} M, rule {pick}");
             }
         }

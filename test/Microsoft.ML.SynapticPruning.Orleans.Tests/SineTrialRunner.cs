@@ -38,7 +38,7 @@ internal sealed class SineTrialRunner : ITrialRunner
             LearningRate = trial.Configuration.GetDouble("lr"),
             Seed = trial.Seed,
             Patience = 100,
-            Pruning = new Pruning.PruningOptions { WarmupEpochs = 1, UpdateInterval = 2 },
+            Pruning = new Pruning.PruningOptions { WarmupEpochs = 1, PruningInterval = 2 },
         };
         using var model = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, null, options, cancellationToken: cancellationToken);
         var residuals = model.Residuals(test, 0, test.WindowCount(Lookback, Horizon));

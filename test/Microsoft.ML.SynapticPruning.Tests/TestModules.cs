@@ -15,8 +15,8 @@ internal sealed class TestLstmForecaster : ForecastingModule
 
     public TestLstmForecaster(ForecasterSpec spec) : base(nameof(TestLstmForecaster), spec)
     {
-        lstm = nn.LSTM(spec.TargetChannels + spec.CovariateChannels, spec.HiddenSize, numLayers: spec.Layers, batchFirst: true);
-        dropout = new ContextDropout(spec.Dropout);
+        lstm = nn.LSTM(spec.TargetChannels + spec.CovariateChannels, spec.HiddenSize, numLayers: spec.NumberOfLayers, batchFirst: true);
+        dropout = new ContextDropout(spec.DropoutRate);
         head = nn.Linear(spec.HiddenSize, spec.Horizon * spec.TargetChannels);
         RegisterComponents();
     }
@@ -44,7 +44,7 @@ internal sealed class TestMlpForecaster : ForecastingModule
         int inputs = spec.Lookback * (spec.TargetChannels + spec.CovariateChannels);
         fc1 = nn.Linear(inputs, spec.HiddenSize);
         norm = nn.LayerNorm(spec.HiddenSize);
-        dropout = new ContextDropout(spec.Dropout);
+        dropout = new ContextDropout(spec.DropoutRate);
         fc2 = nn.Linear(spec.HiddenSize, spec.Horizon * spec.TargetChannels);
         RegisterComponents();
     }

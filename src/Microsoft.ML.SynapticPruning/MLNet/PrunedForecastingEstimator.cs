@@ -21,11 +21,13 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
 
     private readonly IHost _host;
     private readonly PrunedForecasterOptions _options;
+    private readonly SweepTrialControl? _trial;
 
-    internal PrunedForecastingEstimator(IHostEnvironment env, PrunedForecasterOptions options)
+    internal PrunedForecastingEstimator(IHostEnvironment env, PrunedForecasterOptions options, SweepTrialControl? trial = null)
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(PrunedForecastingEstimator));
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        _trial = trial;
         ValidateOptions(options);
     }
 
@@ -70,7 +72,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         train.EnsureWindows(spec.Lookback, spec.Horizon, "training");
         validation?.EnsureWindows(spec.Lookback, spec.Horizon, "validation");
         int seed = o.Seed ?? MlNetEnvironment.SeedOf(_host) ?? 0;
-        var training = BuildTrainingOptions(o, seed);
+        var training = BuildTrainingOptions(o, seed, _trial);
 
         using var ch = _host.Start("Training");
         ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
@@ -87,7 +89,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, cancel.Token);
         if (trained.DetachResumeState() is { } resumeState)
         {
-            if (o.ResumeStateCaptured is { } sink) sink(resumeState);
+            if (_trial?.ResumeStateCaptured is { } sink) sink(resumeState);
             else resumeState.Dispose();
         }
         if (o.PruningGranularity == PruningGranularity.Structure && o.CompactAfterTraining && trained.PruningSummary is not null)
@@ -143,29 +145,33 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             Horizon = o.Horizon,
             TargetChannels = 1,
             CovariateChannels = o.FeatureColumnNames.Length,
-            Dropout = dropout ? o.DropoutRate : 0,
+            DropoutRate = dropout ? o.DropoutRate : 0,
             Normalization = o.Normalization,
         });
         ForecasterFactory.Validate(spec);
         return spec;
     }
 
-    internal static TrainingOptions BuildTrainingOptions(PrunedForecasterOptions o, int seed)
+    /// <summary>
+    /// The one mapping from the estimator options to the trainer's: same names, same types, same meaning (Patience 0 =
+    /// never stop early in both), so errors of <see cref="TrainingOptions.Validate"/> name the public option as they are.
+    /// </summary>
+    internal static TrainingOptions BuildTrainingOptions(PrunedForecasterOptions o, int seed, SweepTrialControl? trial = null)
     {
         var t = new TrainingOptions
         {
             MaxEpochs = o.MaxEpochs,
-            StopAfterEpochs = o.StopAfterEpochs,
-            CaptureResumeState = o.CaptureResumeState,
-            ResumeFrom = o.ResumeFrom,
+            StopAfterEpochs = trial?.StopAfterEpochs,
+            CaptureResumeState = trial?.ResumeStateCaptured is not null,
+            ResumeFrom = trial?.ResumeFrom,
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
-            Patience = o.Patience == 0 ? int.MaxValue : o.Patience, // 0 = never stop early (TrainingOptions treats 0 like 1)
+            Patience = o.Patience,
             ValidationFraction = o.ValidationFraction,
             CalibrationFraction = o.Confidence is null || o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread ? 0 : o.CalibrationFraction,
             RestoreFrom = o.RestoreFrom,
             Seed = seed,
-            Threads = o.NumberOfThreads,
+            NumberOfThreads = o.NumberOfThreads,
             Regularization = o.Regularization,
             DropoutRate = o.DropoutRate,
             MonteCarloSamples = o.MonteCarloSamples,
@@ -174,11 +180,11 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
                 InitialSparsity = o.InitialSparsity,
                 FinalSparsity = o.FinalSparsity,
                 WarmupEpochs = o.WarmupEpochs,
-                UpdateInterval = o.PruningInterval,
-                Curve = o.PruningCurve == PruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
-                Convention = o.ProgressConvention,
-                IncludeNormGains = o.PruneNormGains,
-                Granularity = o.PruningGranularity,
+                PruningInterval = o.PruningInterval,
+                PruningCurve = o.PruningCurve == PruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
+                ProgressConvention = o.ProgressConvention,
+                PruneNormGains = o.PruneNormGains,
+                PruningGranularity = o.PruningGranularity,
                 StructureImportance = o.StructureImportance,
             },
         };
@@ -258,49 +264,20 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             throw new ArgumentException(
                 "PruneNormGains needs PruningGranularity.Weight: structured pruning removes attention heads and feed-forward neurons, never gains. Set PruneNormGains = false or use PruningGranularity.Weight.",
                 nameof(o.PruneNormGains));
-        try { BuildSpec(o); }
-        catch (ArgumentException e) { throw Rename(e, SpecNames); }
-        try { BuildTrainingOptions(o, 0); }
-        catch (ArgumentException e) { throw Rename(e, TrainingNames); }
-    }
-
-    // Internal names (ForecasterSpec, TrainingOptions, PruningOptions) → the option a user of this API sets.
-    private static readonly (string Internal, string Public)[] SpecNames =
-    {
-        ("DModel", nameof(PrunedPatchTstOptions.ModelDimension)), ("Heads", nameof(PrunedPatchTstOptions.NumberOfHeads)),
-        ("EncoderLayers", nameof(PrunedPatchTstOptions.NumberOfLayers)), ("FeedForward", nameof(PrunedPatchTstOptions.FeedForwardSize)),
-        ("Layers", nameof(PrunedRecurrentOptions.NumberOfLayers)), ("Dropout", nameof(PrunedForecasterOptions.DropoutRate)),
-        ("CovariateChannels", nameof(PrunedForecasterOptions.FeatureColumnNames)),
-    };
-
-    private static readonly (string Internal, string Public)[] TrainingNames =
-    {
-        ("UpdateInterval", nameof(PrunedForecasterOptions.PruningInterval)), ("Threads", nameof(PrunedForecasterOptions.NumberOfThreads)),
-        ("maxEpochs", nameof(PrunedForecasterOptions.MaxEpochs)),
-    };
-
-    /// <summary>Rewrites an option error of the inner layers so that message and parameter name use this API's option names.</summary>
-    private static ArgumentException Rename(ArgumentException e, (string Internal, string Public)[] names)
-    {
-        string message = e.Message;
-        int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        if (suffix >= 0) message = message[..suffix];
-        if (e is ArgumentOutOfRangeException && message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal) is int at and >= 0)
-            message = message[..at];
-        foreach (var (from, to) in names)
-            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{from}\b", to);
-        string? param = e.ParamName;
-        var mapped = names.FirstOrDefault(n => n.Internal == param).Public;
-        if (mapped is not null) param = mapped;
-        else if (param == "spec")
-            param = names.Select(n => (n.Public, At: message.IndexOf(n.Public, StringComparison.Ordinal))).Where(x => x.At >= 0).OrderBy(x => x.At).Select(x => x.Public).FirstOrDefault() ?? param;
-        if (message == e.Message && param == e.ParamName) return e;
-        return e is ArgumentOutOfRangeException range ? new ArgumentOutOfRangeException(param, range.ActualValue, message) : new ArgumentException(message, param, e);
+        if (o.FeatureColumnNames.Length > 0 && o.Kind is ForecasterKind.PatchTst or ForecasterKind.DLinear)
+            throw new ArgumentException(
+                $"FeatureColumnNames lists {o.FeatureColumnNames.Length} column(s), but {o.Kind} is channel-independent and accepts no covariates. Leave FeatureColumnNames empty, or use PrunedRnn, PrunedLstm or PrunedGru, which accept covariates.",
+                nameof(o.FeatureColumnNames));
+        if (!Enum.IsDefined(o.PruningCurve))
+            throw new ArgumentOutOfRangeException(nameof(o.PruningCurve), o.PruningCurve, "PruningCurve must be PruningCurve.Paper or PruningCurve.ZhuGupta.");
+        // The inner layers use the names of these options, so their errors reach the caller unchanged.
+        BuildSpec(o);
+        BuildTrainingOptions(o, 0);
     }
 
     private static string Describe(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
-        ? $"heads per layer [{string.Join(", ", Enumerable.Range(0, s.EncoderLayers).Select(i => s.HeadSlotsOf(i).Length))}], feed-forward [{string.Join(", ", Enumerable.Range(0, s.EncoderLayers).Select(s.FeedForwardOf))}]"
-        : $"hidden [{string.Join(", ", Enumerable.Range(0, s.Layers).Select(s.HiddenSizeOf))}]";
+        ? $"heads per layer [{string.Join(", ", Enumerable.Range(0, s.NumberOfLayers).Select(i => s.HeadSlotsOf(i).Length))}], feed-forward [{string.Join(", ", Enumerable.Range(0, s.NumberOfLayers).Select(s.FeedForwardOf))}]"
+        : $"hidden [{string.Join(", ", Enumerable.Range(0, s.NumberOfLayers).Select(s.HiddenSizeOf))}]";
 
     private static void CheckShape(SchemaShape schema, string name, string role)
     {

@@ -31,7 +31,7 @@ public sealed class DLinearForecaster : ForecastingModule
         ForecasterFactory.Validate(spec);
         _normalization = ForecasterFactory.ResolveNormalization(spec);
         decomposition = new MovingAverageDecomposition(spec.MovingAverageKernel);
-        input_dropout = new ContextDropout(spec.Dropout, "input_dropout");
+        input_dropout = new ContextDropout(spec.DropoutRate, "input_dropout");
         trend_linear = nn.Linear(spec.Lookback, spec.Horizon);
         remainder_linear = nn.Linear(spec.Lookback, spec.Horizon);
         RegisterComponents();

@@ -27,7 +27,7 @@ public static class ForecasterFactory
                 {
                     long gates = spec.Kind switch { ForecasterKind.Lstm => 4, ForecasterKind.Gru => 3, _ => 1 };
                     long input = channels, count = 0;
-                    for (int layer = 0; layer < spec.Layers; layer++)
+                    for (int layer = 0; layer < spec.NumberOfLayers; layer++)
                     {
                         long hidden = spec.HiddenSizeOf(layer);
                         count += gates * hidden * (input + hidden) + 2 * gates * hidden; // weight_ih, weight_hh, bias_ih, bias_hh
@@ -39,11 +39,11 @@ public static class ForecasterFactory
                 case ForecasterKind.PatchTst:
                 {
                     var (patchLength, stride) = ResolvePatching(spec);
-                    long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.DModel;
+                    long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.ModelDimension;
                     long count = patchLength * d + d + patches * d;                        // patch projection, position embedding
-                    for (int layer = 0; layer < spec.EncoderLayers; layer++)
+                    for (int layer = 0; layer < spec.NumberOfLayers; layer++)
                     {
-                        long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.Heads);
+                        long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.NumberOfHeads);
                         long ff = spec.FeedForwardOf(layer);
                         count += 3 * (d * inner + inner) + inner * d + d                  // query, key, value, output
                             + 2 * d                                                       // attention norm
@@ -75,7 +75,7 @@ public static class ForecasterFactory
             {
                 long gates = spec.Kind switch { ForecasterKind.Lstm => 4, ForecasterKind.Gru => 3, _ => 1 };
                 long input = channels, perTimeStep = 0;
-                for (int layer = 0; layer < spec.Layers; layer++)
+                for (int layer = 0; layer < spec.NumberOfLayers; layer++)
                 {
                     long hidden = spec.HiddenSizeOf(layer);
                     perTimeStep += gates * hidden * (input + hidden);
@@ -86,11 +86,11 @@ public static class ForecasterFactory
             case ForecasterKind.PatchTst:
             {
                 var (patchLength, stride) = ResolvePatching(spec);
-                long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.DModel;
+                long patches = CountPatches(spec.Lookback, patchLength, stride), d = spec.ModelDimension;
                 long perChannel = patches * patchLength * d + patches * d * spec.Horizon;
-                for (int layer = 0; layer < spec.EncoderLayers; layer++)
+                for (int layer = 0; layer < spec.NumberOfLayers; layer++)
                 {
-                    long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.Heads);
+                    long inner = (long)spec.HeadSlotsOf(layer).Length * (d / spec.NumberOfHeads);
                     perChannel += 4 * patches * d * inner          // query, key, value and output projections
                         + 2 * patches * patches * inner            // scores and context
                         + 2 * patches * d * spec.FeedForwardOf(layer);
@@ -136,8 +136,8 @@ public static class ForecasterFactory
         Positive(spec.TargetChannels, nameof(ForecasterSpec.TargetChannels), "the number of forecast columns");
         if (spec.CovariateChannels < 0)
             throw OutOfRange(spec.CovariateChannels, nameof(ForecasterSpec.CovariateChannels), "CovariateChannels must be 0 or more.");
-        if (!(spec.Dropout >= 0 && spec.Dropout < 1))
-            throw OutOfRange(spec.Dropout, nameof(ForecasterSpec.Dropout), "Dropout must be in [0, 1); use 0 to disable dropout.");
+        if (!(spec.DropoutRate >= 0 && spec.DropoutRate < 1))
+            throw OutOfRange(spec.DropoutRate, nameof(ForecasterSpec.DropoutRate), $"DropoutRate must be in [0, 1) (got {spec.DropoutRate}); use 0 to disable dropout.");
         if (spec.Normalization is { } normalization && !Enum.IsDefined(normalization))
             throw OutOfRange(normalization, nameof(ForecasterSpec.Normalization), "Normalization must be None, Window, WindowLast or null (the architecture's default).");
 
@@ -145,32 +145,32 @@ public static class ForecasterFactory
         {
             case ForecasterKind.Rnn or ForecasterKind.Lstm or ForecasterKind.Gru:
                 Positive(spec.HiddenSize, nameof(ForecasterSpec.HiddenSize), "the recurrent state width, for example 64");
-                Positive(spec.Layers, nameof(ForecasterSpec.Layers), "the number of stacked recurrent layers, for example 1");
-                PerLayerSizes(spec.LayerHiddenSizes, spec.Layers, nameof(ForecasterSpec.LayerHiddenSizes), nameof(ForecasterSpec.Layers));
+                Positive(spec.NumberOfLayers, nameof(ForecasterSpec.NumberOfLayers), "the number of stacked recurrent layers, for example 1");
+                PerLayerSizes(spec.LayerHiddenSizes, spec.NumberOfLayers, nameof(ForecasterSpec.LayerHiddenSizes), nameof(ForecasterSpec.NumberOfLayers));
                 break;
 
             case ForecasterKind.PatchTst:
                 RejectCovariates(spec);
-                Positive(spec.DModel, nameof(ForecasterSpec.DModel), "the model width, for example 64");
-                Positive(spec.Heads, nameof(ForecasterSpec.Heads), "the number of attention heads, for example 4");
-                if (spec.DModel % spec.Heads != 0)
+                Positive(spec.ModelDimension, nameof(ForecasterSpec.ModelDimension), "the model width, for example 64");
+                Positive(spec.NumberOfHeads, nameof(ForecasterSpec.NumberOfHeads), "the number of attention heads, for example 4");
+                if (spec.ModelDimension % spec.NumberOfHeads != 0)
                     throw new ArgumentException(
-                        $"Heads ({spec.Heads}) must divide DModel ({spec.DModel}); choose a divisor of DModel as Heads or a multiple of Heads as DModel.",
-                        nameof(spec));
-                Positive(spec.EncoderLayers, nameof(ForecasterSpec.EncoderLayers), "the number of encoder layers, for example 2");
+                        $"NumberOfHeads ({spec.NumberOfHeads}) must divide ModelDimension ({spec.ModelDimension}); choose a divisor of ModelDimension as NumberOfHeads or a multiple of NumberOfHeads as ModelDimension.",
+                        nameof(ForecasterSpec.NumberOfHeads));
+                Positive(spec.NumberOfLayers, nameof(ForecasterSpec.NumberOfLayers), "the number of encoder layers, for example 2");
                 if (!(spec.AttentionDropout >= 0 && spec.AttentionDropout < 1))
                     throw OutOfRange(spec.AttentionDropout, nameof(ForecasterSpec.AttentionDropout), "AttentionDropout must be in [0, 1); 0 (the default, as published) disables dropout on the attention weights.");
                 if (!(spec.HeadDropout >= 0 && spec.HeadDropout < 1))
                     throw OutOfRange(spec.HeadDropout, nameof(ForecasterSpec.HeadDropout), "HeadDropout must be in [0, 1); 0 (the default, as published) disables dropout after the head.");
-                Positive(spec.FeedForward, nameof(ForecasterSpec.FeedForward), "the feed-forward width, for example 256");
+                Positive(spec.FeedForwardSize, nameof(ForecasterSpec.FeedForwardSize), "the feed-forward width, for example 256");
                 if (spec.PatchLength is { } patch && (patch < 1 || patch > spec.Lookback))
                     throw OutOfRange(patch, nameof(ForecasterSpec.PatchLength),
                         $"PatchLength ({patch}) must be between 1 and Lookback ({spec.Lookback}); lower it, raise Lookback, or leave it null for the automatic choice.");
-                PerLayerSizes(spec.LayerFeedForward, spec.EncoderLayers, nameof(ForecasterSpec.LayerFeedForward), nameof(ForecasterSpec.EncoderLayers));
+                PerLayerSizes(spec.LayerFeedForward, spec.NumberOfLayers, nameof(ForecasterSpec.LayerFeedForward), nameof(ForecasterSpec.NumberOfLayers));
                 if (spec.LayerHeadSlots is { } slots)
                 {
-                    if (slots.Length != spec.EncoderLayers)
-                        throw new ArgumentException($"LayerHeadSlots has {slots.Length} entries but EncoderLayers is {spec.EncoderLayers}; give one slot list per encoder layer or leave it null.", nameof(spec));
+                    if (slots.Length != spec.NumberOfLayers)
+                        throw new ArgumentException($"LayerHeadSlots has {slots.Length} entries but NumberOfLayers is {spec.NumberOfLayers}; give one slot list per encoder layer or leave it null.", nameof(spec));
                     for (int i = 0; i < slots.Length; i++)
                     {
                         var layer = slots[i];
@@ -178,8 +178,8 @@ public static class ForecasterFactory
                             throw new ArgumentException($"LayerHeadSlots[{i}] is empty; every encoder layer needs at least one head.", nameof(spec));
                         for (int k = 0; k < layer.Length; k++)
                         {
-                            if (layer[k] < 0 || layer[k] >= spec.Heads || (k > 0 && layer[k] <= layer[k - 1]))
-                                throw new ArgumentException($"LayerHeadSlots[{i}] must hold ascending distinct head slots in [0, Heads = {spec.Heads}); got [{string.Join(", ", layer)}].", nameof(spec));
+                            if (layer[k] < 0 || layer[k] >= spec.NumberOfHeads || (k > 0 && layer[k] <= layer[k - 1]))
+                                throw new ArgumentException($"LayerHeadSlots[{i}] must hold ascending distinct head slots in [0, NumberOfHeads = {spec.NumberOfHeads}); got [{string.Join(", ", layer)}].", nameof(spec));
                         }
                     }
                 }
@@ -257,9 +257,9 @@ public static class ForecasterFactory
     {
         if (spec.CovariateChannels > 0)
             throw new ArgumentException(
-                $"{spec.Kind} is channel-independent and accepts no covariates, but CovariateChannels is {spec.CovariateChannels}. "
-                + "Set CovariateChannels to 0 (forecast the extra columns as targets instead), or use Rnn, Lstm or Gru, which accept covariates.",
-                nameof(spec));
+                $"{spec.Kind} is channel-independent and accepts no covariates, but CovariateChannels is {spec.CovariateChannels} (one per FeatureColumnNames entry). "
+                + "Set CovariateChannels to 0 (leave FeatureColumnNames empty; forecast the extra columns as targets instead), or use Rnn, Lstm or Gru, which accept covariates.",
+                nameof(ForecasterSpec.CovariateChannels));
     }
 
     private static void PerLayerSizes(int[]? sizes, int layers, string option, string layersOption)

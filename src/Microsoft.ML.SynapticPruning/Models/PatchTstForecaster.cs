@@ -19,7 +19,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// statistics only then); <see cref="ForwardContext.Inference"/> and Monte-Carlo samples use the running statistics
 /// regardless of <c>train()</c>/<c>eval()</c>. The trainer should still call <c>train()</c> before its training steps and
 /// <c>eval()</c> afterwards, the usual TorchSharp contract. Every dropout is a <see cref="ContextDropout"/>, placed and
-/// rated as in PatchTST's supervised backbone: <see cref="ForecasterSpec.Dropout"/> after the positional embedding, after
+/// rated as in PatchTST's supervised backbone: <see cref="ForecasterSpec.DropoutRate"/> after the positional embedding, after
 /// each attention output projection, on both residual paths and inside the feed-forward block;
 /// <see cref="ForecasterSpec.AttentionDropout"/> on the attention weights; <see cref="ForecasterSpec.HeadDropout"/> on the
 /// forecast after the head's linear layer (Flatten → Linear → Dropout). The last two default to 0, as published.
@@ -55,14 +55,14 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
         NumPatches = ForecasterFactory.CountPatches(spec.Lookback, PatchLength, Stride);
         _normalization = ForecasterFactory.ResolveNormalization(spec);
 
-        patch_projection = nn.Linear(PatchLength, spec.DModel);
-        pos_embedding = nn.Parameter(torch.empty(NumPatches, spec.DModel));
+        patch_projection = nn.Linear(PatchLength, spec.ModelDimension);
+        pos_embedding = nn.Parameter(torch.empty(NumPatches, spec.ModelDimension));
         using (torch.no_grad()) nn.init.uniform_(pos_embedding, -0.02, 0.02);
-        embedding_dropout = new ContextDropout(spec.Dropout, "embedding_dropout");
-        encoder = nn.ModuleList(Enumerable.Range(0, spec.EncoderLayers)
-            .Select(i => new PatchTstEncoderLayer(spec.DModel, spec.Heads, spec.FeedForwardOf(i), spec.Dropout, spec.AttentionDropout, $"layer{i}", spec.HeadSlotsOf(i)))
+        embedding_dropout = new ContextDropout(spec.DropoutRate, "embedding_dropout");
+        encoder = nn.ModuleList(Enumerable.Range(0, spec.NumberOfLayers)
+            .Select(i => new PatchTstEncoderLayer(spec.ModelDimension, spec.NumberOfHeads, spec.FeedForwardOf(i), spec.DropoutRate, spec.AttentionDropout, $"layer{i}", spec.HeadSlotsOf(i)))
             .ToArray());
-        head = nn.Linear(spec.DModel * NumPatches, spec.Horizon);
+        head = nn.Linear(spec.ModelDimension * NumPatches, spec.Horizon);
         head_dropout = new ContextDropout(spec.HeadDropout, "head_dropout");
         RegisterComponents();
     }
@@ -80,8 +80,8 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
     public IReadOnlyList<PrunableStructure> GetStructures()
     {
         var result = new List<PrunableStructure>();
-        int headDim = Spec.DModel / Spec.Heads;
-        for (int i = 0; i < Spec.EncoderLayers; i++)
+        int headDim = Spec.ModelDimension / Spec.NumberOfHeads;
+        for (int i = 0; i < Spec.NumberOfLayers; i++)
         {
             string layer = $"encoder.{i}";
             string attention = layer + ".self_attention";
@@ -134,7 +134,7 @@ public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
         ArgumentNullException.ThrowIfNull(context);
         ForecasterFactory.CheckInput(x, Spec);
         long batch = x.shape[0], channels = x.shape[2];
-        int dModel = Spec.DModel;
+        int dModel = Spec.ModelDimension;
 
         var (normalized, normalizer) = WindowNormalizer.Normalize(x, _normalization);
         var patches = Patchify(normalized);                                           // (B·C, N, patch)

@@ -9,7 +9,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 
 /// <summary>
 /// Elman RNN (tanh), LSTM or GRU forecaster as in the paper's scripts: the input (targets then covariates) runs through
-/// <see cref="ForecasterSpec.Layers"/> stacked single-layer recurrent modules (batch-first, hidden
+/// <see cref="ForecasterSpec.NumberOfLayers"/> stacked single-layer recurrent modules (batch-first, hidden
 /// <see cref="ForecasterSpec.HiddenSize"/>, or per layer <see cref="ForecasterSpec.LayerHiddenSizes"/>) with a <see cref="ContextDropout"/> between consecutive layers; the hidden
 /// state of the last layer at the last time step goes through dropout and a <c>Linear(hidden → H·C)</c> head, reshaped to
 /// (batch, H, C). Optional per-window normalisation of the target channels (default <see cref="InstanceNormalization.None"/>),
@@ -45,7 +45,7 @@ public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
         _normalization = ForecasterFactory.ResolveNormalization(spec);
         int inputSize = spec.TargetChannels + spec.CovariateChannels;
         long InputOf(int layer) => layer == 0 ? inputSize : spec.HiddenSizeOf(layer - 1);
-        var layers = Enumerable.Range(0, spec.Layers);
+        var layers = Enumerable.Range(0, spec.NumberOfLayers);
         rnn = nn.ModuleList(spec.Kind == ForecasterKind.Rnn
             ? layers.Select(i => nn.RNN(InputOf(i), spec.HiddenSizeOf(i), numLayers: 1, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true)).ToArray()
             : Array.Empty<RNN>());
@@ -55,9 +55,9 @@ public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
         gru = nn.ModuleList(spec.Kind == ForecasterKind.Gru
             ? layers.Select(i => nn.GRU(InputOf(i), spec.HiddenSizeOf(i), numLayers: 1, batchFirst: true)).ToArray()
             : Array.Empty<GRU>());
-        layer_dropout = new ContextDropout(spec.Dropout, "layer_dropout");
-        head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
-        head = nn.Linear(spec.HiddenSizeOf(spec.Layers - 1), (long)spec.Horizon * spec.TargetChannels);
+        layer_dropout = new ContextDropout(spec.DropoutRate, "layer_dropout");
+        head_dropout = new ContextDropout(spec.DropoutRate, "head_dropout");
+        head = nn.Linear(spec.HiddenSizeOf(spec.NumberOfLayers - 1), (long)spec.Horizon * spec.TargetChannels);
         RegisterComponents();
     }
 
@@ -72,10 +72,10 @@ public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
     {
         var result = new List<PrunableStructure>();
         string prefix = LayerPrefix;
-        for (int i = 0; i < Spec.Layers; i++)
+        for (int i = 0; i < Spec.NumberOfLayers; i++)
         {
             int hidden = Spec.HiddenSizeOf(i);
-            string consumer = i + 1 < Spec.Layers ? $"{prefix}.{i + 1}.weight_ih_l0" : "head.weight";
+            string consumer = i + 1 < Spec.NumberOfLayers ? $"{prefix}.{i + 1}.weight_ih_l0" : "head.weight";
             for (int j = 0; j < hidden; j++)
             {
                 var slices = new List<StructureSlice>();
@@ -115,7 +115,7 @@ public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
                 : torch.cat(new[] { normalizedTargets, x.narrow(2, targets, Spec.CovariateChannels) }, 2);
         }
 
-        for (int i = 0; i < Spec.Layers; i++)
+        for (int i = 0; i < Spec.NumberOfLayers; i++)
         {
             if (i > 0) sequence = layer_dropout.Forward(sequence, context);
             sequence = Spec.Kind switch

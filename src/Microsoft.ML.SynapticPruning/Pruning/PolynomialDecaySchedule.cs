@@ -4,7 +4,7 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// A step-based schedule in the manner of TensorFlow Model Optimization's <c>PolynomialDecay</c>: 0 before
 /// <see cref="BeginStep"/>, then s = s_f + (s_i − s_f)·(1 − p)^power with p = clip((step − begin)/(end − begin), 0, 1).
 /// Masks are updated every <see cref="Frequency"/> steps from <see cref="BeginStep"/> (this frequency replaces the
-/// pruner's <see cref="PruningOptions.UpdateInterval"/>), and once more at <see cref="EndStep"/> so that the final
+/// pruner's <see cref="PruningOptions.PruningInterval"/>), and once more at <see cref="EndStep"/> so that the final
 /// sparsity is reached even when the interval does not divide the ramp.
 /// </summary>
 public sealed class PolynomialDecaySchedule : SparsitySchedule

@@ -33,7 +33,7 @@ public static class PrunableParameterSelection
         ArgumentNullException.ThrowIfNull(options);
 
         var normGains = new HashSet<string>(StringComparer.Ordinal);
-        if (options.Selector is null && options.IncludeNormGains)
+        if (options.Selector is null && options.PruneNormGains)
         {
             foreach (var (name, child) in module.named_modules())
             {

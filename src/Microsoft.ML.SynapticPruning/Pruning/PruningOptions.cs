@@ -6,6 +6,11 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// Settings of synaptic pruning. Defaults are the paper's: 30 % → 70 % global sparsity on a cubic ramp after a 2-epoch
 /// warm-up, masks updated every 5 optimizer steps.
 /// </summary>
+/// <remarks>
+/// The names are those of the estimator options (<c>PrunedForecasterOptions</c>): <see cref="PruningInterval"/>,
+/// <see cref="PruningCurve"/>, <see cref="ProgressConvention"/>, <see cref="PruneNormGains"/>, <see cref="PruningGranularity"/>,
+/// and sparsities are <see cref="double"/> in both, so a validation message names the option a user sets.
+/// </remarks>
 public sealed class PruningOptions
 {
     /// <summary>Sparsity of the first pruning epoch, in [0, 1). Default 0.30.</summary>
@@ -21,13 +26,16 @@ public sealed class PruningOptions
     /// Masks are updated every this many optimizer steps, counted globally from the start of training and never reset at
     /// epoch boundaries. Default 5.
     /// </summary>
-    public int UpdateInterval { get; set; } = 5;
+    public int PruningInterval { get; set; } = 5;
 
-    /// <summary>Ramp shape. Default <see cref="SparsityCurve.Paper"/>.</summary>
-    public SparsityCurve Curve { get; set; } = SparsityCurve.Paper;
+    /// <summary>
+    /// Ramp shape. Default <see cref="SparsityCurve.Paper"/>. The estimator options' <c>PruningCurve</c> enum names the
+    /// same two built-in shapes (<see cref="SparsityCurve.Paper"/>, <see cref="SparsityCurve.ZhuGupta"/>).
+    /// </summary>
+    public SparsityCurve PruningCurve { get; set; } = SparsityCurve.Paper;
 
     /// <summary>Epoch-to-progress convention. Default <see cref="ProgressConvention.LastEpochReachesFinal"/>.</summary>
-    public ProgressConvention Convention { get; set; } = ProgressConvention.LastEpochReachesFinal;
+    public ProgressConvention ProgressConvention { get; set; } = ProgressConvention.LastEpochReachesFinal;
 
     /// <summary>
     /// Also prune the 1-dimensional gains (<c>weight</c>) of LayerNorm, GroupNorm and BatchNorm/InstanceNorm modules,
@@ -35,7 +43,7 @@ public sealed class PruningOptions
     /// weight matrices. Weight granularity only: structured pruning removes declared structures, never gains.
     /// Default false. Ignored when <see cref="Selector"/> is set.
     /// </summary>
-    public bool IncludeNormGains { get; set; }
+    public bool PruneNormGains { get; set; }
 
     /// <summary>
     /// Zero the gradients of pruned weights after every backward pass and their Adam/AdamW moments whenever masks
@@ -46,18 +54,18 @@ public sealed class PruningOptions
     /// <summary>
     /// What a mask update prunes: single weights (default, the paper's method; unchanged behaviour) or whole structures
     /// declared by the module through <see cref="IStructuredPrunable"/> (recurrent hidden units, attention heads,
-    /// feed-forward neurons). With <see cref="PruningGranularity.Structure"/> the sparsity targets
+    /// feed-forward neurons). With <see cref="Pruning.PruningGranularity.Structure"/> the sparsity targets
     /// (<see cref="InitialSparsity"/>, <see cref="FinalSparsity"/>) are fractions of <em>structures</em> pruned
     /// (unweighted); the resulting weight sparsity is reported by <see cref="SynapticPruner.GlobalSparsity"/>.
     /// </summary>
-    public PruningGranularity Granularity { get; set; } = PruningGranularity.Weight;
+    public PruningGranularity PruningGranularity { get; set; } = PruningGranularity.Weight;
 
     /// <summary>
-    /// With <see cref="PruningGranularity.Structure"/>: how structures are compared when a mask update picks the ones
+    /// With <see cref="Pruning.PruningGranularity.Structure"/>: how structures are compared when a mask update picks the ones
     /// to prune. <see cref="Pruning.StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative
     /// to the mean RMS of the active structures of its group (one layer's units, heads or neurons), so attention heads
     /// compete with feed-forward neurons; <see cref="Pruning.StructureImportance.Absolute"/> ranks the raw RMS (the
-    /// earlier rule). Ignored with <see cref="PruningGranularity.Weight"/>.
+    /// earlier rule). Ignored with <see cref="Pruning.PruningGranularity.Weight"/>.
     /// </summary>
     public StructureImportance StructureImportance { get; set; } = StructureImportance.GroupRelative;
 
@@ -72,7 +80,7 @@ public sealed class PruningOptions
     public CubicSparsitySchedule CreateSchedule(int maxEpochs)
     {
         Validate(maxEpochs);
-        return new CubicSparsitySchedule(InitialSparsity, FinalSparsity, WarmupEpochs, maxEpochs, Curve, Convention);
+        return new CubicSparsitySchedule(InitialSparsity, FinalSparsity, WarmupEpochs, maxEpochs, PruningCurve, ProgressConvention);
     }
 
     /// <summary>Checks the options that do not depend on the training length.</summary>
@@ -82,14 +90,14 @@ public sealed class PruningOptions
         SparsitySchedule.ValidateSparsityPair(InitialSparsity, FinalSparsity, nameof(InitialSparsity), nameof(FinalSparsity));
         if (WarmupEpochs < 0)
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, $"WarmupEpochs must be 0 or more (got {WarmupEpochs}).");
-        if (UpdateInterval < 1)
-            throw new ArgumentOutOfRangeException(nameof(UpdateInterval), UpdateInterval, $"UpdateInterval must be at least 1 optimizer step (got {UpdateInterval}).");
-        if (Curve is null)
-            throw new ArgumentNullException(nameof(Curve), "Curve must be set; use SparsityCurve.Paper or SparsityCurve.ZhuGupta.");
-        if (!Enum.IsDefined(Convention))
-            throw new ArgumentOutOfRangeException(nameof(Convention), Convention, "Unknown ProgressConvention.");
-        if (!Enum.IsDefined(Granularity))
-            throw new ArgumentOutOfRangeException(nameof(Granularity), Granularity, "Granularity must be PruningGranularity.Weight or PruningGranularity.Structure.");
+        if (PruningInterval < 1)
+            throw new ArgumentOutOfRangeException(nameof(PruningInterval), PruningInterval, $"PruningInterval must be at least 1 optimizer step (got {PruningInterval}).");
+        if (PruningCurve is null)
+            throw new ArgumentNullException(nameof(PruningCurve), "PruningCurve must be set; use SparsityCurve.Paper or SparsityCurve.ZhuGupta.");
+        if (!Enum.IsDefined(ProgressConvention))
+            throw new ArgumentOutOfRangeException(nameof(ProgressConvention), ProgressConvention, "ProgressConvention must be LastEpochReachesFinal or AuthorsZeroBased.");
+        if (!Enum.IsDefined(PruningGranularity))
+            throw new ArgumentOutOfRangeException(nameof(PruningGranularity), PruningGranularity, "PruningGranularity must be PruningGranularity.Weight or PruningGranularity.Structure.");
         if (!Enum.IsDefined(StructureImportance))
             throw new ArgumentOutOfRangeException(nameof(StructureImportance), StructureImportance, "StructureImportance must be StructureImportance.GroupRelative or StructureImportance.Absolute.");
     }
@@ -100,7 +108,7 @@ public sealed class PruningOptions
     {
         Validate();
         if (maxEpochs < 1)
-            throw new ArgumentOutOfRangeException(nameof(maxEpochs), maxEpochs, $"MaxEpochs must be at least 1 (got {maxEpochs}).");
+            throw new ArgumentOutOfRangeException("MaxEpochs", maxEpochs, $"MaxEpochs must be at least 1 (got {maxEpochs}).");
         if (WarmupEpochs >= maxEpochs)
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs,
                 $"WarmupEpochs ({WarmupEpochs}) must be less than MaxEpochs ({maxEpochs}), otherwise pruning never starts. Lower WarmupEpochs or raise MaxEpochs.");

@@ -22,7 +22,7 @@ public abstract class SparsitySchedule
     /// </summary>
     public virtual bool IsUpdateStep(long step, int updateInterval)
     {
-        if (updateInterval < 1) throw new ArgumentOutOfRangeException(nameof(updateInterval), updateInterval, "UpdateInterval must be at least 1 optimizer step.");
+        if (updateInterval < 1) throw new ArgumentOutOfRangeException(nameof(updateInterval), updateInterval, "PruningInterval must be at least 1 optimizer step.");
         return step >= 1 && step % updateInterval == 0;
     }
 

@@ -17,7 +17,7 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <para>Step order in a training loop:</para>
 /// <code>
 /// optimizer.zero_grad(); loss = criterion(module.forward(x), y); loss.backward();
-/// pruner.AfterBackward(epoch, globalStep);   // mask update every UpdateInterval steps + gradient masking
+/// pruner.AfterBackward(epoch, globalStep);   // mask update every PruningInterval steps + gradient masking
 /// optimizer.step();
 /// pruner.AfterOptimizerStep();               // pruned weights back to exactly 0
 /// </code>
@@ -28,7 +28,7 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// Not thread-safe: use one pruner per training loop.
 /// </para>
 /// <para>
-/// With <see cref="PruningOptions.Granularity"/> = <see cref="PruningGranularity.Structure"/> the module must implement
+/// With <see cref="PruningOptions.PruningGranularity"/> = <see cref="PruningGranularity.Structure"/> the module must implement
 /// <see cref="IStructuredPrunable"/>; a mask update then prunes round(s·S) − (already pruned) whole structures (S =
 /// number of structures) with the lowest score, ranked globally, never the last one of a group, and clears all their
 /// weights in the element masks. The score starts from the RMS of a structure's active weights; with
@@ -86,7 +86,7 @@ public sealed class SynapticPruner : IDisposable
         _schedule = schedule;
         _options = options.Clone();
         IStructuredPrunable? structuredModule = null;
-        if (_options.Granularity == PruningGranularity.Structure)
+        if (_options.PruningGranularity == PruningGranularity.Structure)
         {
             structuredModule = module as IStructuredPrunable ?? throw new ArgumentException(
                 $"PruningGranularity.Structure needs a module that declares its structures (IStructuredPrunable: RNN, LSTM, GRU, PatchTST); {module.GetType().Name} does not. Use PruningGranularity.Weight for it.",
@@ -150,8 +150,8 @@ public sealed class SynapticPruner : IDisposable
         }
     }
 
-    /// <summary>What a mask update prunes (from <see cref="PruningOptions.Granularity"/>).</summary>
-    public PruningGranularity Granularity => _options.Granularity;
+    /// <summary>What a mask update prunes (from <see cref="PruningOptions.PruningGranularity"/>).</summary>
+    public PruningGranularity Granularity => _options.PruningGranularity;
 
     /// <summary>The structures of the module in structured mode (empty in weight mode).</summary>
     public IReadOnlyList<PrunableStructure> Structures => _structured?.Structures ?? Array.Empty<PrunableStructure>();
@@ -232,7 +232,7 @@ public sealed class SynapticPruner : IDisposable
 
     /// <summary>
     /// Call after <c>loss.backward()</c> and before <c>optimizer.step()</c>. When <paramref name="globalStep"/> is an update
-    /// step of the schedule (by default every <see cref="PruningOptions.UpdateInterval"/> steps) and the target for
+    /// step of the schedule (by default every <see cref="PruningOptions.PruningInterval"/> steps) and the target for
     /// (<paramref name="epoch"/>, <paramref name="globalStep"/>) exceeds the current sparsity, prunes the smallest active
     /// weights globally up to the target, zeroes them and (option on) their optimizer moments. Then (option on) zeroes
     /// the gradients of all pruned weights.
@@ -244,7 +244,7 @@ public sealed class SynapticPruner : IDisposable
     {
         ThrowIfDisposed();
         bool changed = false;
-        if (_schedule.IsUpdateStep(globalStep, _options.UpdateInterval))
+        if (_schedule.IsUpdateStep(globalStep, _options.PruningInterval))
         {
             double target = _schedule.TargetSparsity(epoch, globalStep);
             if (target > 0) changed = UpdateMasks(target, epoch, globalStep);

@@ -2,7 +2,7 @@ namespace Microsoft.ML.SynapticPruning.Training;
 
 /// <summary>
 /// How <see cref="ForecastTrainer"/> decides from the validation losses that a run stops early
-/// (<see cref="TrainingOptions.EarlyStopping"/>). Both rules use <see cref="TrainingOptions.Patience"/> (0 behaves like 1)
+/// (<see cref="TrainingOptions.EarlyStopping"/>). Both rules use <see cref="TrainingOptions.Patience"/> (0 = never stop early)
 /// and are checked only at epochs eligible under <see cref="TrainingOptions.RestoreFrom"/>.
 /// </summary>
 public enum EarlyStoppingRule

@@ -51,7 +51,7 @@ public sealed class ForecastTrainer
     }
 
     /// <summary>
-    /// The intra-op thread count <see cref="Fit"/> uses when <see cref="TrainingOptions.Threads"/> is null: min(2,
+    /// The intra-op thread count <see cref="Fit"/> uses when <see cref="TrainingOptions.NumberOfThreads"/> is null: min(2,
     /// <see cref="Environment.ProcessorCount"/>) when <see cref="EstimateParallelStepWork"/> reaches
     /// <see cref="TwoThreadStepMultiplyAdds"/>, else 1 (smaller steps lose more to thread hand-offs than a second core
     /// gains; docs/pruning-and-training.md gives the measurements). Schedulers that run several fits at once reserve
@@ -65,7 +65,7 @@ public sealed class ForecastTrainer
     /// <summary>
     /// Trains a forecaster. <paramref name="createModule"/> builds the network (its <see cref="ForecastingModule.Spec"/>
     /// gives lookback, horizon and channels; with a dropout regularization it must have been built with
-    /// <c>Spec.Dropout</c> &gt; 0, e.g. <see cref="TrainingOptions.DropoutRate"/>).
+    /// <c>Spec.DropoutRate</c> &gt; 0, e.g. <see cref="TrainingOptions.DropoutRate"/>).
     /// </summary>
     /// <param name="createModule">Factory of the network, called once after seeding.</param>
     /// <param name="train">Training series (original units).</param>
@@ -109,7 +109,7 @@ public sealed class ForecastTrainer
             }
             var spec = module.Spec;
             CheckModule(module, spec, train, validation, options);
-            torch.set_num_threads(options.Threads ?? DefaultThreads(spec, options.BatchSize));
+            torch.set_num_threads(options.NumberOfThreads ?? DefaultThreads(spec, options.BatchSize));
 
             int lookback = spec.Lookback, horizon = spec.Horizon;
             var plan = SplitPlan.Create(train, validation, lookback, horizon, options.ValidationFraction, options.CalibrationFraction);
@@ -249,7 +249,7 @@ public sealed class ForecastTrainer
                                 best = Checkpoint.Capture(module, pruner);
                             }
                         }
-                        else if (options.EarlyStopping == EarlyStoppingRule.Patience && ++badEpochs >= options.Patience)
+                        else if (options.EarlyStopping == EarlyStoppingRule.Patience && ++badEpochs >= options.Patience && options.Patience > 0) // 0 = never stop early
                         {
                             stop = true;
                             stoppedEarly = epoch < epochLimit - 1;
@@ -362,9 +362,9 @@ public sealed class ForecastTrainer
             if (data.CovariateChannels != spec.CovariateChannels)
                 throw new ArgumentException($"The {role} series has {data.CovariateChannels} covariate channel(s) but the module was built for Spec.CovariateChannels = {spec.CovariateChannels}.", "CovariateChannels");
         }
-        if (options.Regularization.UsesDropout() && !(spec.Dropout > 0))
+        if (options.Regularization.UsesDropout() && !(spec.DropoutRate > 0))
             throw new ArgumentException(
-                $"Regularization {options.Regularization} needs a module built with dropout, but Spec.Dropout is {spec.Dropout}. Build the module with Spec.Dropout = DropoutRate ({options.DropoutRate}).",
+                $"Regularization {options.Regularization} needs a module built with dropout, but Spec.DropoutRate is {spec.DropoutRate}. Build the module with Spec.DropoutRate = DropoutRate ({options.DropoutRate}).",
                 nameof(options.Regularization));
     }
 }

@@ -6,16 +6,16 @@ public enum Regularization
     /// <summary>No regularization (early stopping only).</summary>
     None,
 
-    /// <summary>Dropout during training; deterministic forecasts. The module must be built with <c>Spec.Dropout</c> &gt; 0.</summary>
+    /// <summary>Dropout during training; deterministic forecasts. The module must be built with <c>Spec.DropoutRate</c> &gt; 0.</summary>
     Dropout,
 
-    /// <summary>Dropout during training and Monte-Carlo dropout at scoring. The module must be built with <c>Spec.Dropout</c> &gt; 0.</summary>
+    /// <summary>Dropout during training and Monte-Carlo dropout at scoring. The module must be built with <c>Spec.DropoutRate</c> &gt; 0.</summary>
     MonteCarloDropout,
 
     /// <summary>Synaptic pruning (global magnitude masks on a cubic schedule). Default.</summary>
     SynapticPruning,
 
-    /// <summary>Synaptic pruning plus dropout. The module must be built with <c>Spec.Dropout</c> &gt; 0.</summary>
+    /// <summary>Synaptic pruning plus dropout. The module must be built with <c>Spec.DropoutRate</c> &gt; 0.</summary>
     SynapticPruningWithDropout,
 }
 

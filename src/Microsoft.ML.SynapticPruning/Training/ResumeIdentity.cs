@@ -17,7 +17,7 @@ internal sealed record ResumeIdentity(ForecasterSpec Spec, string Parameters, in
             o.LearningRateGamma.ToString("R", inv), o.FirstEpochLearningRateFactor.ToString("R", inv), o.GradientClipNorm?.ToString("R", inv) ?? "-", o.DropoutRate.ToString("R", inv),
             o.Regularization.UsesPruning() && p is not null
                 ? string.Join(",", p.InitialSparsity.ToString("R", inv), p.FinalSparsity.ToString("R", inv), p.WarmupEpochs.ToString(inv),
-                    p.UpdateInterval.ToString(inv), p.Granularity == PruningGranularity.Structure ? $"{p.Granularity}/{p.StructureImportance}" : p.Granularity.ToString(),
+                    p.PruningInterval.ToString(inv), p.PruningGranularity == PruningGranularity.Structure ? $"{p.PruningGranularity}/{p.StructureImportance}" : p.PruningGranularity.ToString(),
                     o.PruningSchedule?.GetType().Name ?? "cubic")
                 : "-");
         string data = string.Join("|", trainWindows.ToString(inv), plan.Train, plan.Validation, plan.Calibration, plan.ScalerRows.ToString(inv));

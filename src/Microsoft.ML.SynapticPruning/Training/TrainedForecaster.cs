@@ -157,7 +157,7 @@ public sealed class TrainedForecaster : IDisposable
     /// the windows are split into calls or threads; the samples are averaged into <paramref name="destination"/>
     /// (count × H × C row-major, original units).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The model has no dropout (Spec.Dropout = 0).</exception>
+    /// <exception cref="InvalidOperationException">The model has no dropout (Spec.DropoutRate = 0).</exception>
     public void PredictMonteCarlo(ReadOnlySpan<float> windows, int count, Span<float> destination, int samples, long baseSeed, long firstRowIndex)
     {
         CheckBatch(windows, count, destination);
@@ -193,8 +193,8 @@ public sealed class TrainedForecaster : IDisposable
     private void MonteCarlo(ReadOnlySpan<float> windows, int count, Span<float> destination, Span<float> lower, Span<float> upper,
         int samples, int lo, int hi, long baseSeed, long firstRowIndex)
     {
-        if (!(Spec.Dropout > 0))
-            throw new InvalidOperationException("Monte-Carlo dropout needs a model trained with dropout (Spec.Dropout > 0); this model has none. Use PredictBatch.");
+        if (!(Spec.DropoutRate > 0))
+            throw new InvalidOperationException("Monte-Carlo dropout needs a model trained with dropout (Spec.DropoutRate > 0); this model has none. Use PredictBatch.");
         int inSize = Lookback * InputChannels, outSize = Horizon * TargetChannels;
         var buffer = new float[inSize];
         using var generator = new Generator(0, torch.CPU);

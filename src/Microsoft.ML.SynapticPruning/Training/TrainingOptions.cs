@@ -48,9 +48,10 @@ public sealed class TrainingOptions
     public double Beta2 { get; set; } = 0.999;
 
     /// <summary>
-    /// Early stopping: the run ends once this many consecutive eligible epochs brought no lower validation loss (0 behaves
-    /// like 1: stop at the first epoch without improvement). Default 3. That is the default <see cref="EarlyStopping"/> rule;
-    /// <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> reads the same number differently.
+    /// Early stopping: the run ends once this many consecutive eligible epochs brought no lower validation loss; 0 = never
+    /// stop early (train <see cref="MaxEpochs"/> epochs; the best eligible epoch is still restored), as in the estimator
+    /// options. Default 3. That is the default <see cref="EarlyStopping"/> rule;
+    /// <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> reads the same number differently (0 = never stop there too).
     /// </summary>
     public int Patience { get; set; } = 3;
 
@@ -86,14 +87,14 @@ public sealed class TrainingOptions
     /// <see cref="ForecastTrainer.TwoThreadStepMultiplyAdds"/> multiply-adds (e.g. PatchTST/42 at batch 128), otherwise 1
     /// (every recurrent network of hidden size 64, where a second thread slows the step down).
     /// </summary>
-    public int? Threads { get; set; }
+    public int? NumberOfThreads { get; set; }
 
     /// <summary>The regularizer. Default <see cref="Regularization.SynapticPruning"/>.</summary>
     public Regularization Regularization { get; set; } = Regularization.SynapticPruning;
 
     /// <summary>
     /// Dropout probability the caller should build the module with when <see cref="Regularization"/> uses dropout (the
-    /// trainer receives a module factory and checks that <c>Spec.Dropout</c> &gt; 0). In [0, 1). Default 0.3.
+    /// trainer receives a module factory and checks that <c>Spec.DropoutRate</c> &gt; 0). In [0, 1). Default 0.3.
     /// </summary>
     public double DropoutRate { get; set; } = 0.3;
 
@@ -180,13 +181,13 @@ public sealed class TrainingOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Range(nameof(LearningRate), LearningRate, "must be a positive finite number, e.g. 1e-3");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw Range(nameof(Beta1), Beta1, "must be in [0, 1)");
         if (!(Beta2 >= 0 && Beta2 < 1)) throw Range(nameof(Beta2), Beta2, "must be in [0, 1)");
-        if (Patience < 0) throw Range(nameof(Patience), Patience, "must be 0 or more epochs");
+        if (Patience < 0) throw Range(nameof(Patience), Patience, "must be 0 or more epochs (0 = never stop early)");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Range(nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         if (!(CalibrationFraction >= 0 && CalibrationFraction < 1)) throw Range(nameof(CalibrationFraction), CalibrationFraction, "must be in [0, 1)");
         if (!Enum.IsDefined(EarlyStopping)) throw Range(nameof(EarlyStopping), EarlyStopping, "is not an EarlyStoppingRule value");
         if (!Enum.IsDefined(RestoreFrom)) throw Range(nameof(RestoreFrom), RestoreFrom, "is not a RestoreFrom value");
         if (!Enum.IsDefined(Regularization)) throw Range(nameof(Regularization), Regularization, "is not a Regularization value");
-        if (Threads is < 1) throw Range(nameof(Threads), Threads, "must be at least 1 (or null for the default)");
+        if (NumberOfThreads is < 1) throw Range(nameof(NumberOfThreads), NumberOfThreads, "must be at least 1 (or null for the default)");
         if (!(DropoutRate >= 0 && DropoutRate < 1)) throw Range(nameof(DropoutRate), DropoutRate, "must be in [0, 1)");
         if (MonteCarloSamples < 1) throw Range(nameof(MonteCarloSamples), MonteCarloSamples, "must be at least 1");
         if (ConstantLearningRateEpochs < 0) throw Range(nameof(ConstantLearningRateEpochs), ConstantLearningRateEpochs, "must be 0 or more");

@@ -60,7 +60,7 @@ public static class PublishedConfigurations
     public static ForecasterSpec PatchTst42(int lookback = Lookback, int horizon = Horizon) => new()
     {
         Kind = ForecasterKind.PatchTst, Lookback = lookback, Horizon = horizon, TargetChannels = 7,
-        DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128, PatchLength = 16, Stride = 8, Dropout = 0.3,
+        ModelDimension = 16, NumberOfHeads = 4, NumberOfLayers = 3, FeedForwardSize = 128, PatchLength = 16, Stride = 8, DropoutRate = 0.3,
         AttentionDropout = 0, HeadDropout = 0, Normalization = InstanceNormalization.Window,
     };
 

@@ -51,8 +51,8 @@ public sealed class SineForecastTrialRunner : ITrialRunner
             LearningRate = trial.Configuration.GetDouble("lr"),
             Seed = trial.Seed,
             Patience = 100,
-            Threads = 1,
-            Pruning = new PruningOptions { WarmupEpochs = Math.Min(1, trial.EpochBudget - 1), UpdateInterval = 5 },
+            NumberOfThreads = 1,
+            Pruning = new PruningOptions { WarmupEpochs = Math.Min(1, trial.EpochBudget - 1), PruningInterval = 5 },
         };
         using var model = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, null, options, cancellationToken: cancellationToken);
         var residuals = model.Residuals(test, 0, test.WindowCount(Lookback, Horizon));

@@ -113,7 +113,7 @@ internal static class StructuredBenchCommand
                     ("dense", null, 0, false, Shape(dense.Spec), Count(dense), 0, dense),
                 };
                 // One recurrent layer is one group: both rules prune the same units (tested), so time the first rule only.
-                foreach (var rule in spec.Kind == ForecasterKind.PatchTst || spec.Layers > 1 ? rules : rules.Take(1))
+                foreach (var rule in spec.Kind == ForecasterKind.PatchTst || spec.NumberOfLayers > 1 ? rules : rules.Take(1))
                 foreach (double s in Sparsities)
                 {
                     // Prune a copy: compaction reads the masks; the dense network stays dense for the baseline.
@@ -124,7 +124,7 @@ internal static class StructuredBenchCommand
                         foreach (var (name, p) in copy.named_parameters()) p.copy_(source[name]);
                     }
                     copy.eval();
-                    using var copyPruner = new SynapticPruner(copy, new CubicSparsitySchedule(s, s, 0, 1), new PruningOptions { Granularity = PruningGranularity.Structure, StructureImportance = rule });
+                    using var copyPruner = new SynapticPruner(copy, new CubicSparsitySchedule(s, s, 0, 1), new PruningOptions { PruningGranularity = PruningGranularity.Structure, StructureImportance = rule });
                     copyPruner.PruneTo(s);
                     var compacted = StructuredCompaction.Compact(copy, copyPruner.ExportMasks());
                     compacted.eval();
@@ -144,8 +144,8 @@ internal static class StructuredBenchCommand
                     long densePrunable = Prunable(dense);
                     foreach (var (rule, seed, trained) in trainedShapes)
                     {
-                        if (trained.DModel != spec.DModel || trained.Heads != spec.Heads || trained.EncoderLayers != spec.EncoderLayers || trained.FeedForward != spec.FeedForward)
-                            throw new InvalidOperationException($"The trained PatchTST ({Shape(trained)}, d_model {trained.DModel}) does not have the speed table's base architecture.");
+                        if (trained.ModelDimension != spec.ModelDimension || trained.NumberOfHeads != spec.NumberOfHeads || trained.NumberOfLayers != spec.NumberOfLayers || trained.FeedForwardSize != spec.FeedForwardSize)
+                            throw new InvalidOperationException($"The trained PatchTST ({Shape(trained)}, d_model {trained.ModelDimension}) does not have the speed table's base architecture.");
                         var shaped = ForecasterFactory.Create(spec with { LayerHeadSlots = trained.LayerHeadSlots, LayerFeedForward = trained.LayerFeedForward });
                         shaped.eval();
                         variants.Add(($"{Target:P0} trained, seed {seed}", rule, Target, true, Shape(shaped.Spec), Count(shaped), 1 - (double)Prunable(shaped) / densePrunable, shaped));
@@ -217,8 +217,8 @@ internal static class StructuredBenchCommand
     private static long Prunable(ForecastingModule m) => PrunableParameterSelection.Select(m, new PruningOptions()).Sum(p => p.Parameter.numel());
 
     private static string Shape(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
-        ? $"heads [{string.Join(",", Enumerable.Range(0, s.EncoderLayers).Select(i => s.HeadSlotsOf(i).Length))}], FF [{string.Join(",", Enumerable.Range(0, s.EncoderLayers).Select(s.FeedForwardOf))}]"
-        : $"hidden [{string.Join(",", Enumerable.Range(0, s.Layers).Select(s.HiddenSizeOf))}]";
+        ? $"heads [{string.Join(",", Enumerable.Range(0, s.NumberOfLayers).Select(i => s.HeadSlotsOf(i).Length))}], FF [{string.Join(",", Enumerable.Range(0, s.NumberOfLayers).Select(s.FeedForwardOf))}]"
+        : $"hidden [{string.Join(",", Enumerable.Range(0, s.NumberOfLayers).Select(s.HiddenSizeOf))}]";
 
     private enum Method { Dense, Unstructured, Structured }
 
@@ -380,8 +380,8 @@ internal static class StructuredBenchCommand
     private static ForecasterSpec BaseSpec(ForecasterSpec s) => s with { LayerHiddenSizes = null, LayerHeadSlots = null, LayerFeedForward = null };
 
     private static int Structures(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
-        ? Enumerable.Range(0, s.EncoderLayers).Sum(i => s.HeadSlotsOf(i).Length + s.FeedForwardOf(i))
-        : Enumerable.Range(0, s.Layers).Sum(s.HiddenSizeOf);
+        ? Enumerable.Range(0, s.NumberOfLayers).Sum(i => s.HeadSlotsOf(i).Length + s.FeedForwardOf(i))
+        : Enumerable.Range(0, s.NumberOfLayers).Sum(s.HiddenSizeOf);
 
     private static double NaiveMae(float[] close, int testStart, int horizon)
     {

@@ -40,18 +40,18 @@ public sealed class AuthorsLstmForecaster : ForecastingModule
     /// <exception cref="ArgumentException">The spec is not such a network, or <paramref name="dropoutAtInference"/> without dropout.</exception>
     public AuthorsLstmForecaster(ForecasterSpec spec, bool dropoutAtInference, long seed) : base("authors_lstm", spec)
     {
-        if (spec.Kind != ForecasterKind.Lstm || spec.Layers != 1 || spec.LayerHiddenSizes is not null)
-            throw new ArgumentException($"The authors' network is a one-layer LSTM; the spec describes {spec.Layers} layer(s) of {spec.Kind}.", nameof(spec));
+        if (spec.Kind != ForecasterKind.Lstm || spec.NumberOfLayers != 1 || spec.LayerHiddenSizes is not null)
+            throw new ArgumentException($"The authors' network is a one-layer LSTM; the spec describes {spec.NumberOfLayers} layer(s) of {spec.Kind}.", nameof(spec));
         if (spec.Horizon != 1 || spec.TargetChannels != 1)
             throw new ArgumentException($"The authors' network forecasts one target one step ahead; the spec has horizon {spec.Horizon} and {spec.TargetChannels} target channel(s).", nameof(spec));
         if (spec.CovariateChannels < 1)
             throw new ArgumentException("The authors' network reads covariate channels only (the target is not an input); the spec has none.", nameof(spec));
         if (spec.Normalization is { } norm && norm != InstanceNormalization.None)
             throw new ArgumentException($"The authors' network has no per-window normalisation; the spec asks for {norm}.", nameof(spec));
-        if (dropoutAtInference && !(spec.Dropout > 0))
+        if (dropoutAtInference && !(spec.DropoutRate > 0))
             throw new ArgumentException("dropoutAtInference needs a spec with Dropout > 0.", nameof(dropoutAtInference));
         lstm = nn.LSTM(spec.CovariateChannels, spec.HiddenSize, numLayers: 1, batchFirst: true);
-        head_dropout = new ContextDropout(spec.Dropout, "head_dropout");
+        head_dropout = new ContextDropout(spec.DropoutRate, "head_dropout");
         head = nn.Linear(spec.HiddenSize, 1);
         RegisterComponents();
         if (dropoutAtInference)

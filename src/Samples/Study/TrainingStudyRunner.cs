@@ -70,14 +70,14 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
         {
             var spec = BuildSpec(trial, covariates.Length);
             var options = BuildOptions(trial, split);
-            options.Threads = ThreadsFor(trial, data);
+            options.NumberOfThreads = ThreadsFor(trial, data);
             var all = new TimeSeriesData(new[] { target }, covariates, null, imputed);
             if (split.ScalerPolicy == StudyScalerPolicy.WholeSeries) options.Scaler = ChannelScaler.Fit(all, all.Length);
             var train = all.Slice(0, split.TrainEnd);
             int validationFrom = Math.Max(0, split.ValidationStart - L);
             var validation = all.Slice(validationFrom, split.ValidationEnd - validationFrom);
             int previousThreads = torch.get_num_threads();
-            torch.set_num_threads(options.Threads.Value); // the forecasts too, not only the fit
+            torch.set_num_threads(options.NumberOfThreads.Value); // the forecasts too, not only the fit
             try
             {
                 using var trained = new ForecastTrainer().Fit(() => CreateModule(spec, trial), train, validation, options, null, cancellationToken);
@@ -146,7 +146,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
             Lookback = trial.Lookback,
             Horizon = trial.Horizon,
             CovariateChannels = kind is ForecasterKind.PatchTst or ForecasterKind.DLinear ? 0 : covariates,
-            Dropout = trial.DropoutRate,
+            DropoutRate = trial.DropoutRate,
             Normalization = kind == ForecasterKind.PatchTst ? s.PatchTstNormalization : s.RecurrentNormalization,
         };
     }
@@ -179,10 +179,10 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
                 InitialSparsity = s.InitialSparsity,
                 FinalSparsity = s.FinalSparsity,
                 WarmupEpochs = Math.Min(s.WarmupEpochs, Math.Max(0, trial.MaxEpochs - 1)),
-                UpdateInterval = s.PruningInterval,
-                Curve = trial.PruningCurve == StudyPruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
-                Granularity = trial.Method == StudyMethods.PruningStructured ? PruningGranularity.Structure : PruningGranularity.Weight,
-                Convention = s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? ProgressConvention.AuthorsZeroBased : ProgressConvention.LastEpochReachesFinal,
+                PruningInterval = s.PruningInterval,
+                PruningCurve = trial.PruningCurve == StudyPruningCurve.ZhuGupta ? SparsityCurve.ZhuGupta : SparsityCurve.Paper,
+                PruningGranularity = trial.Method == StudyMethods.PruningStructured ? PruningGranularity.Structure : PruningGranularity.Weight,
+                ProgressConvention = s.ScheduleCounting == StudyScheduleCounting.AuthorsZeroBased ? ProgressConvention.AuthorsZeroBased : ProgressConvention.LastEpochReachesFinal,
             },
         };
     }

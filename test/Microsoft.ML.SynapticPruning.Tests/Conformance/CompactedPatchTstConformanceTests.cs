@@ -26,13 +26,13 @@ public sealed class CompactedPatchTstConformanceTests
     {
         var spec = new ForecasterSpec
         {
-            Kind = ForecasterKind.PatchTst, Lookback = 24, Horizon = 4, TargetChannels = 3, DModel = 16, Heads = 4, FeedForward = 12, EncoderLayers = 3,
+            Kind = ForecasterKind.PatchTst, Lookback = 24, Horizon = 4, TargetChannels = 3, ModelDimension = 16, NumberOfHeads = 4, FeedForwardSize = 12, NumberOfLayers = 3,
         };
         var droppedHeads = new[] { new[] { 1 }, new[] { 0, 2 }, new[] { 2, 3 } };
         var droppedNeurons = new[] { new[] { 0, 5, 11 }, new[] { 3 }, new[] { 1, 2, 3, 4, 5, 6 } };
         using var masked = (PatchTstForecaster)ConformanceModels.Create(spec, seed: 8000);
         ConformanceModels.SpreadPatchTstStatistics(masked, seed: 8001);
-        using var pruner = new SynapticPruner(masked, new CubicSparsitySchedule(0.5, 0.5, 0, 1), new PruningOptions { Granularity = PruningGranularity.Structure });
+        using var pruner = new SynapticPruner(masked, new CubicSparsitySchedule(0.5, 0.5, 0, 1), new PruningOptions { PruningGranularity = PruningGranularity.Structure });
         pruner.ImportMasks(StructureMasks.Without(masked, pruner.ExportMasks(), s => Enumerable.Range(0, 3).Any(i =>
             (s.Group == $"encoder.{i}.heads" && droppedHeads[i].Contains(s.Index)) || (s.Group == $"encoder.{i}.ffn" && droppedNeurons[i].Contains(s.Index)))));
 

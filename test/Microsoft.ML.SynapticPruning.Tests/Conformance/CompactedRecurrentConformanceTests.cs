@@ -41,7 +41,7 @@ public sealed class CompactedRecurrentConformanceTests
         var dropped = Enumerable.Range(0, hidden.Length)
             .Select(i => Enumerable.Range(0, hidden[i]).OrderBy(_ => random.Next()).Take(hidden[i] - kept[i]).ToHashSet())
             .ToArray();
-        using var pruner = new SynapticPruner(masked, new CubicSparsitySchedule(0.5, 0.5, 0, 1), new PruningOptions { Granularity = PruningGranularity.Structure });
+        using var pruner = new SynapticPruner(masked, new CubicSparsitySchedule(0.5, 0.5, 0, 1), new PruningOptions { PruningGranularity = PruningGranularity.Structure });
         pruner.ImportMasks(StructureMasks.Without(masked, pruner.ExportMasks(),
             s => Enumerable.Range(0, hidden.Length).Any(i => s.Group == $"{prefix}.{i}" && dropped[i].Contains(s.Index))));
         Assert.Equal(hidden.Sum() - kept.Sum(), pruner.PrunedStructureCount);

@@ -34,8 +34,8 @@ public sealed class MonteCarloDropoutMeanTests
     {
         var spec = new ForecasterSpec
         {
-            Kind = kind, HiddenSize = hidden, Layers = 1, TargetChannels = 2, CovariateChannels = 1, Lookback = 10, Horizon = 3,
-            Dropout = Dropout, Normalization = normalization,
+            Kind = kind, HiddenSize = hidden, NumberOfLayers = 1, TargetChannels = 2, CovariateChannels = 1, Lookback = 10, Horizon = 3,
+            DropoutRate = Dropout, Normalization = normalization,
         };
         var failures = new List<string>();
         double worstMean = 0, worstVariance = 1;

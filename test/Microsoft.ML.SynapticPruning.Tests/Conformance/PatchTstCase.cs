@@ -3,7 +3,7 @@ using Microsoft.ML.SynapticPruning.Models;
 namespace Microsoft.ML.SynapticPruning.Tests.Conformance;
 
 /// <summary>One PatchTST shape of the conformance grid (patch and stride null = the automatic choice).</summary>
-public sealed record PatchTstCase(int Channels, int Batch, int Lookback, int Horizon, int DModel, int Heads, int EncoderLayers, int FeedForward,
+public sealed record PatchTstCase(int Channels, int Batch, int Lookback, int Horizon, int ModelDimension, int NumberOfHeads, int NumberOfLayers, int FeedForwardSize,
     int? PatchLength, int? Stride, InstanceNormalization? Normalization)
 {
     /// <summary>The spec (dropout 0).</summary>
@@ -13,10 +13,10 @@ public sealed record PatchTstCase(int Channels, int Batch, int Lookback, int Hor
         Lookback = Lookback,
         Horizon = Horizon,
         TargetChannels = Channels,
-        DModel = DModel,
-        Heads = Heads,
-        EncoderLayers = EncoderLayers,
-        FeedForward = FeedForward,
+        ModelDimension = ModelDimension,
+        NumberOfHeads = NumberOfHeads,
+        NumberOfLayers = NumberOfLayers,
+        FeedForwardSize = FeedForwardSize,
         PatchLength = PatchLength,
         Stride = Stride,
         Normalization = Normalization,
@@ -24,6 +24,6 @@ public sealed record PatchTstCase(int Channels, int Batch, int Lookback, int Hor
 
     /// <summary>Names the shape in failure messages.</summary>
     public override string ToString()
-        => $"PatchTST channels {Channels} batch {Batch} lookback {Lookback} horizon {Horizon} d_model {DModel} heads {Heads} layers {EncoderLayers} "
-           + $"ff {FeedForward} patch {PatchLength?.ToString() ?? "auto"}/{Stride?.ToString() ?? "auto"} {Normalization?.ToString() ?? "default"}";
+        => $"PatchTST channels {Channels} batch {Batch} lookback {Lookback} horizon {Horizon} d_model {ModelDimension} heads {NumberOfHeads} layers {NumberOfLayers} "
+           + $"ff {FeedForwardSize} patch {PatchLength?.ToString() ?? "auto"}/{Stride?.ToString() ?? "auto"} {Normalization?.ToString() ?? "default"}";
 }

@@ -71,9 +71,9 @@ internal static class PatchTstReference
         if (positions.shape[0] != patches)
             throw new InvalidOperationException($"pos_embedding has {positions.shape[0]} rows but (L + stride − P)/stride + 1 = {patches} patches.");
         var tokens = tensors.Affine("patch_projection", patchValues) + positions;
-        int dModel = spec.DModel, headDim = spec.DModel / spec.Heads;
-        var scores = torch.zeros(new[] { batch * channels, spec.Heads, patches, patches }, dtype: ScalarType.Float64);
-        for (int layer = 0; layer < spec.EncoderLayers; layer++)
+        int dModel = spec.ModelDimension, headDim = spec.ModelDimension / spec.NumberOfHeads;
+        var scores = torch.zeros(new[] { batch * channels, spec.NumberOfHeads, patches, patches }, dtype: ScalarType.Float64);
+        for (int layer = 0; layer < spec.NumberOfLayers; layer++)
             (tokens, scores) = EncoderLayer(tensors, $"encoder.{layer}", spec.HeadSlotsOf(layer), headDim, tokens, scores, batchStatistics, updatedRunning);
 
         var flat = tokens.reshape(batch * channels, patches * dModel);

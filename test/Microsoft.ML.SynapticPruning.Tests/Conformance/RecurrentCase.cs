@@ -15,7 +15,7 @@ public sealed record RecurrentCase(ForecasterKind Kind, int[] HiddenSizes, int T
         TargetChannels = Targets,
         CovariateChannels = Covariates,
         HiddenSize = HiddenSizes[0],
-        Layers = HiddenSizes.Length,
+        NumberOfLayers = HiddenSizes.Length,
         LayerHiddenSizes = HiddenSizes.Distinct().Count() > 1 ? HiddenSizes : null,
         Normalization = Normalization,
     };

@@ -50,7 +50,7 @@ internal static class RecurrentForecasterReference
             : torch.cat(new[] { normalizedTargets, input.narrow(2, targets, spec.CovariateChannels) }, 2);
 
         var steps = Enumerable.Range(0, (int)sequence.shape[1]).Select(t => sequence.select(1, t)).ToList();
-        for (int layer = 0; layer < spec.Layers; layer++)
+        for (int layer = 0; layer < spec.NumberOfLayers; layer++)
             steps = new TextbookRecurrentLayer(spec.Kind, tensors, $"{Prefix(spec.Kind)}.{layer}").Run(steps);
         return steps[^1];
     }

@@ -56,8 +56,8 @@ public sealed class EvaluationAndIntervalTests
         var train = ml.Data.TakeRows(all, 6500);
         var model = ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions
         {
-            LabelColumnName = "Value", Lookback = 48, Horizon = 3, MaxEpochs = 3, LearningRate = 0.005f, BatchSize = 128,
-            ValidationFraction = 0.4f, CalibrationFraction = 0.5f, Confidence = 0.9f,
+            LabelColumnName = "Value", Lookback = 48, Horizon = 3, MaxEpochs = 3, LearningRate = 0.005, BatchSize = 128,
+            ValidationFraction = 0.4, CalibrationFraction = 0.5, Confidence = 0.9f,
         }).Fit(train);
         Assert.True(model.Info.CalibrationWindows >= 1000, $"{model.Info.CalibrationWindows} calibration windows");
 

@@ -89,7 +89,7 @@ public sealed class PrunedForecasterTests : IDisposable
         long Size(Regularization r, string name)
         {
             var o = SmallLstm(4);
-            o.HiddenSize = 64; o.Regularization = r; o.InitialSparsity = 0.7f; o.FinalSparsity = 0.7f; o.WarmupEpochs = 0; o.Confidence = null;
+            o.HiddenSize = 64; o.Regularization = r; o.InitialSparsity = 0.7; o.FinalSparsity = 0.7; o.WarmupEpochs = 0; o.Confidence = null;
             var m = ml.Forecasting.PrunedLstm(o).Fit(data);
             string p = Path.Combine(_dir, name);
             ml.Model.SaveAtomically(m, data.Schema, p);
@@ -127,7 +127,7 @@ public sealed class PrunedForecasterTests : IDisposable
         var ml = new MLContext();
         Assert.Contains("Lookback", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedLstm(new PrunedLstmOptions { Lookback = 0 })).Message);
         Assert.Contains("Horizon", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedLstm(new PrunedLstmOptions { Horizon = -1 })).Message);
-        Assert.Contains("FinalSparsity", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedLstm(new PrunedLstmOptions { InitialSparsity = 0.5f, FinalSparsity = 0.4f })).Message);
+        Assert.Contains("FinalSparsity", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedLstm(new PrunedLstmOptions { InitialSparsity = 0.5, FinalSparsity = 0.4 })).Message);
         Assert.Contains("Heads", Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { NumberOfHeads = 3 })).Message);
         var cov = Assert.ThrowsAny<ArgumentException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { FeatureColumnNames = new[] { "Open" } }));
         Assert.Contains("channel-independent", cov.Message);
@@ -138,11 +138,11 @@ public sealed class PrunedForecasterTests : IDisposable
     public void DefaultsAreThePapersWithTheLeakageFreeProtocol()
     {
         var o = new PrunedLstmOptions();
-        Assert.Equal((0.3f, 0.7f, 2, 5, 20, 64, 3, 64), (o.InitialSparsity, o.FinalSparsity, o.WarmupEpochs, o.PruningInterval, o.MaxEpochs, o.BatchSize, o.Patience, o.HiddenSize));
-        Assert.Equal(1e-3f, o.LearningRate);
+        Assert.Equal((0.3, 0.7, 2, 5, 20, 64, 3, 64), (o.InitialSparsity, o.FinalSparsity, o.WarmupEpochs, o.PruningInterval, o.MaxEpochs, o.BatchSize, o.Patience, o.HiddenSize));
+        Assert.Equal(1e-3, o.LearningRate);
         Assert.Equal(Regularization.SynapticPruning, o.Regularization);
         Assert.Equal(RestoreFrom.AfterWarmup, o.RestoreFrom);
-        Assert.Equal(0.1f, o.ValidationFraction);
+        Assert.Equal(0.1, o.ValidationFraction);
         Assert.Equal(Regularization.None, new PrunedDLinearOptions().Regularization);
         var p = new PrunedPatchTstOptions();
         Assert.Equal((64, 4, 2, 256), (p.ModelDimension, p.NumberOfHeads, p.NumberOfLayers, p.FeedForwardSize));
@@ -372,10 +372,10 @@ public sealed class PrunedForecasterTests : IDisposable
     [Fact]
     public void PatchTstAttentionAndHeadDropoutOptionsReachTheArchitecture()
     {
-        var o = new PrunedPatchTstOptions { AttentionDropout = 0.125f, HeadDropout = 0.25f, Regularization = Regularization.Dropout, DropoutRate = 0.3f };
+        var o = new PrunedPatchTstOptions { AttentionDropout = 0.125, HeadDropout = 0.25, Regularization = Regularization.Dropout, DropoutRate = 0.3 };
         var spec = PrunedForecastingEstimator.BuildSpec(o);
         Assert.Equal((0.125, 0.25), (spec.AttentionDropout, spec.HeadDropout));
-        Assert.Equal(0.3f, (float)spec.Dropout);
+        Assert.Equal(0.3, spec.DropoutRate);
         var defaults = PrunedForecastingEstimator.BuildSpec(new PrunedPatchTstOptions());
         Assert.Equal((0.0, 0.0), (defaults.AttentionDropout, defaults.HeadDropout));
     }

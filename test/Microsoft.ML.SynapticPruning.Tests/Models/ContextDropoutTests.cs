@@ -18,7 +18,7 @@ public class ContextDropoutTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(5);
-        var spec = ModelTestData.Small(kind) with { Dropout = 0.3, Layers = 2 };
+        var spec = ModelTestData.Small(kind) with { DropoutRate = 0.3, NumberOfLayers = 2 };
         using var module = ForecasterFactory.Create(spec);
         module.eval();
         var x = ModelTestData.RandomInput(4, spec.Lookback, spec.TargetChannels, seed: 21);

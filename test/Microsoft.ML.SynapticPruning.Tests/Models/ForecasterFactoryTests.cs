@@ -18,15 +18,15 @@ public class ForecasterFactoryTests
             { "TargetChannels", lstm with { TargetChannels = 0 } },
             { "CovariateChannels", lstm with { CovariateChannels = -1 } },
             { "HiddenSize", lstm with { HiddenSize = 0 } },
-            { "Layers", lstm with { Layers = 0 } },
-            { "Dropout", lstm with { Dropout = 1.0 } },
-            { "Dropout", lstm with { Dropout = -0.1 } },
-            { "Dropout", lstm with { Dropout = double.NaN } },
-            { "DModel", patch with { DModel = 0 } },
-            { "Heads", patch with { Heads = 0 } },
-            { "Heads (3) must divide DModel (64)", patch with { Heads = 3, DModel = 64 } },
-            { "EncoderLayers", patch with { EncoderLayers = 0 } },
-            { "FeedForward", patch with { FeedForward = 0 } },
+            { "NumberOfLayers", lstm with { NumberOfLayers = 0 } },
+            { "DropoutRate", lstm with { DropoutRate = 1.0 } },
+            { "DropoutRate", lstm with { DropoutRate = -0.1 } },
+            { "DropoutRate", lstm with { DropoutRate = double.NaN } },
+            { "ModelDimension", patch with { ModelDimension = 0 } },
+            { "NumberOfHeads", patch with { NumberOfHeads = 0 } },
+            { "NumberOfHeads (3) must divide ModelDimension (64)", patch with { NumberOfHeads = 3, ModelDimension = 64 } },
+            { "NumberOfLayers", patch with { NumberOfLayers = 0 } },
+            { "FeedForwardSize", patch with { FeedForwardSize = 0 } },
             { "PatchLength (33)", patch with { PatchLength = 33 } },
             { "PatchLength", patch with { PatchLength = 0 } },
             { "Stride", patch with { Stride = 0 } },
@@ -71,7 +71,7 @@ public class ForecasterFactoryTests
     public void OptionsOfOtherArchitecturesAreIgnored()
     {
         // A PatchTST-only option that would be invalid for PatchTST does not stop an LSTM.
-        ForecasterFactory.Validate(new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 7, PatchLength = 16, Heads = 3 });
+        ForecasterFactory.Validate(new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 7, PatchLength = 16, NumberOfHeads = 3 });
         Assert.ThrowsAny<ArgumentException>(() =>
             ForecasterFactory.Validate(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 7, PatchLength = 16 }));
     }
@@ -149,9 +149,9 @@ public class ForecasterWorkEstimateTests
     {
         new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 12, Horizon = 3, HiddenSize = 16 },
         new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, Horizon = 2, TargetChannels = 2, CovariateChannels = 3, HiddenSize = 64 },
-        new ForecasterSpec { Kind = ForecasterKind.Gru, Lookback = 20, Layers = 2, LayerHiddenSizes = new[] { 24, 8 } },
-        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 60, Horizon = 4, TargetChannels = 3, DModel = 32, Heads = 4, EncoderLayers = 2, FeedForward = 64 },
-        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128,
+        new ForecasterSpec { Kind = ForecasterKind.Gru, Lookback = 20, NumberOfLayers = 2, LayerHiddenSizes = new[] { 24, 8 } },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 60, Horizon = 4, TargetChannels = 3, ModelDimension = 32, NumberOfHeads = 4, NumberOfLayers = 2, FeedForwardSize = 64 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, ModelDimension = 16, NumberOfHeads = 4, NumberOfLayers = 3, FeedForwardSize = 128,
             LayerHeadSlots = new[] { new[] { 0, 2 }, new[] { 1 }, new[] { 0, 1, 2, 3 } }, LayerFeedForward = new[] { 128, 40, 7 } },
         new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = 48, Horizon = 6, TargetChannels = 2 },
     };
@@ -182,8 +182,8 @@ public class ForecasterWorkEstimateTests
         if (spec.Kind == ForecasterKind.PatchTst)
         {
             long patches = ((PatchTstForecaster)module).NumPatches;
-            for (int layer = 0; layer < spec.EncoderLayers; layer++)
-                expected += channels * 2 * patches * patches * spec.HeadSlotsOf(layer).Length * (spec.DModel / spec.Heads);
+            for (int layer = 0; layer < spec.NumberOfLayers; layer++)
+                expected += channels * 2 * patches * patches * spec.HeadSlotsOf(layer).Length * (spec.ModelDimension / spec.NumberOfHeads);
         }
 
         Assert.Equal(expected, ForecasterFactory.EstimateMultiplyAdds(spec));
@@ -192,10 +192,10 @@ public class ForecasterWorkEstimateTests
     public static TheoryData<ForecasterSpec> MoreSpecs() => new()
     {
         new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 30, HiddenSize = 64 },
-        new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 5, Horizon = 7, TargetChannels = 3, CovariateChannels = 2, Layers = 3, LayerHiddenSizes = new[] { 5, 9, 2 } },
-        new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 1, Layers = 2, HiddenSize = 3 },
-        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 7, Horizon = 2, DModel = 8, Heads = 2, EncoderLayers = 1, FeedForward = 4 },
-        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 100, Horizon = 24, DModel = 32, Heads = 8, EncoderLayers = 2, FeedForward = 16, PatchLength = 10, Stride = 3 },
+        new ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 5, Horizon = 7, TargetChannels = 3, CovariateChannels = 2, NumberOfLayers = 3, LayerHiddenSizes = new[] { 5, 9, 2 } },
+        new ForecasterSpec { Kind = ForecasterKind.Rnn, Lookback = 1, NumberOfLayers = 2, HiddenSize = 3 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 7, Horizon = 2, ModelDimension = 8, NumberOfHeads = 2, NumberOfLayers = 1, FeedForwardSize = 4 },
+        new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 100, Horizon = 24, ModelDimension = 32, NumberOfHeads = 8, NumberOfLayers = 2, FeedForwardSize = 16, PatchLength = 10, Stride = 3 },
         new ForecasterSpec { Kind = ForecasterKind.DLinear, Lookback = 336, Horizon = 96, TargetChannels = 7 },
     };
 
@@ -213,7 +213,7 @@ public class ForecasterWorkEstimateTests
     public void ParameterCountOfAHugeSpecIsComputedWithoutBuildingIt()
     {
         // 30,000 hidden units × 1,000 layers would need ~14 TB; the count is arithmetic only (and would overflow-check).
-        var huge = new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 30_000, Layers = 1_000 };
+        var huge = new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 30_000, NumberOfLayers = 1_000 };
         Assert.True(ForecasterFactory.CountParameters(huge) > 3_000_000_000_000L);
     }
 

@@ -17,7 +17,7 @@ public class ForecasterPersistenceTests
     public void SavedWeightsAndRunningStatisticsReproduceTheForecast(ForecasterKind kind)
     {
         using var scope = torch.NewDisposeScope();
-        var spec = ModelTestData.Small(kind) with { Layers = 2 };
+        var spec = ModelTestData.Small(kind) with { NumberOfLayers = 2 };
         torch.manual_seed(1);
         using var original = ForecasterFactory.Create(spec);
         var x = ModelTestData.RandomInput(4, spec.Lookback, spec.TargetChannels, seed: 61) * 2 + 1;
@@ -43,7 +43,7 @@ public class ForecasterPersistenceTests
         // model.json of a PatchTST saved before the two fields existed.
         const string old = "{\"Kind\":\"PatchTst\",\"Lookback\":32,\"Horizon\":4,\"Dropout\":0.3,\"DModel\":16}";
         var spec = JsonSerializer.Deserialize<ForecasterSpec>(old, ForecastingModelSerializer.Json)!;
-        Assert.Equal(0.3, spec.Dropout);
+        Assert.Equal(0.3, spec.DropoutRate);
         Assert.Equal(0, spec.AttentionDropout);
         Assert.Equal(0, spec.HeadDropout);
         var written = JsonSerializer.Serialize(spec with { AttentionDropout = 0.1, HeadDropout = 0.2 }, ForecastingModelSerializer.Json);
@@ -58,7 +58,7 @@ public class ForecasterPersistenceTests
         // published layout (attention and head dropout 0) and forecast the same: dropout layers hold no state and are off
         // outside training and MC samples.
         using var scope = torch.NewDisposeScope();
-        var spec = ModelTestData.Small(ForecasterKind.PatchTst) with { Dropout = 0.3 };
+        var spec = ModelTestData.Small(ForecasterKind.PatchTst) with { DropoutRate = 0.3 };
         torch.manual_seed(4);
         using var before = ForecasterFactory.Create(spec with { AttentionDropout = 0.3, HeadDropout = 0.3 });
         before.eval();

@@ -45,8 +45,8 @@ public class ForecasterShapeTests
         var spec = ModelTestData.Small(kind, lookback, horizon, targets, covariates) with
         {
             Normalization = InstanceNormalization.WindowLast,
-            Dropout = 0.2,
-            Layers = 2,
+            DropoutRate = 0.2,
+            NumberOfLayers = 2,
         };
         using var module = ForecasterFactory.Create(spec);
         module.train();
@@ -64,7 +64,7 @@ public class ForecasterShapeTests
         var spec = new ForecasterSpec
         {
             Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, TargetChannels = 7,
-            DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128, Dropout = 0.3,
+            ModelDimension = 16, NumberOfHeads = 4, NumberOfLayers = 3, FeedForwardSize = 128, DropoutRate = 0.3,
         };
         using var module = (PatchTstForecaster)ForecasterFactory.Create(spec);
         Assert.Equal(16, module.PatchLength);

@@ -24,7 +24,7 @@ public class ForecasterTrainingTests
         var spec = ModelTestData.Small(kind, lookback: 24, horizon: 4, targets: 2, covariates: recurrent ? 1 : 0) with
         {
             Normalization = normalization,
-            Layers = recurrent ? 2 : 1,
+            NumberOfLayers = 2,
         };
         using var module = ForecasterFactory.Create(spec);
         var (x, y) = ModelTestData.SineWindows(16, spec.Lookback, spec.Horizon, spec.TargetChannels, spec.CovariateChannels, seed: 4);

@@ -16,10 +16,10 @@ internal static class ModelTestData
         TargetChannels = targets,
         CovariateChannels = covariates,
         HiddenSize = 16,
-        DModel = 16,
-        Heads = 4,
-        EncoderLayers = 2,
-        FeedForward = 32,
+        ModelDimension = 16,
+        NumberOfHeads = 4,
+        NumberOfLayers = 2,
+        FeedForwardSize = 32,
         MovingAverageKernel = 5,
     };
 

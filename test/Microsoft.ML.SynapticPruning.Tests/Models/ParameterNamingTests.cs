@@ -14,7 +14,7 @@ public class ParameterNamingTests
     [InlineData(ForecasterKind.DLinear)]
     public void MatricesAreNamedWeightOrPositionalEmbeddingAndBiasesAreVectors(ForecasterKind kind)
     {
-        var spec = ModelTestData.Small(kind) with { Layers = 2 };
+        var spec = ModelTestData.Small(kind) with { NumberOfLayers = 2 };
         using var module = ForecasterFactory.Create(spec);
         var parameters = module.named_parameters().ToList();
         Assert.NotEmpty(parameters);
@@ -32,8 +32,8 @@ public class ParameterNamingTests
         int expectedMatrices = kind switch
         {
             ForecasterKind.DLinear => 2,                                     // trend and remainder maps
-            ForecasterKind.PatchTst => 1 + 1 + spec.EncoderLayers * 6 + 1, // projection, pos_embed, Q/K/V/out/ff×2 per layer, head
-            _ => spec.Layers * 2 + 1,                                        // weight_ih, weight_hh per layer, head
+            ForecasterKind.PatchTst => 1 + 1 + spec.NumberOfLayers * 6 + 1, // projection, pos_embed, Q/K/V/out/ff×2 per layer, head
+            _ => spec.NumberOfLayers * 2 + 1,                                        // weight_ih, weight_hh per layer, head
         };
         Assert.Equal(expectedMatrices, matrices);
     }

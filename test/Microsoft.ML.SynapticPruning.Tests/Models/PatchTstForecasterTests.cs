@@ -16,7 +16,7 @@ public class PatchTstForecasterTests
         var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: channels) with
         {
             Normalization = normalization,
-            Dropout = dropout,
+            DropoutRate = dropout,
         });
         module.eval();
         return module;
@@ -168,7 +168,7 @@ public class PatchTstForecasterTests
         torch.manual_seed(7);
         using var module = new PatchTstForecaster(ModelTestData.Small(ForecasterKind.PatchTst, lookback: 32, horizon: 5, targets: 4) with
         {
-            Dropout = 0.3, AttentionDropout = 0.1, HeadDropout = 0.2,
+            DropoutRate = 0.3, AttentionDropout = 0.1, HeadDropout = 0.2,
         });
         var rates = DropoutRates(module);
         Assert.Equal(0.2, rates["head_dropout"]);

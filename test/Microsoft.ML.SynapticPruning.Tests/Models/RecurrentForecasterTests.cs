@@ -52,7 +52,7 @@ public class RecurrentForecasterTests
     [InlineData(ForecasterKind.Gru, 1, 4)]
     public void StackedLayersEachOwnTheirWeights(ForecasterKind kind, int layers, int perLayer)
     {
-        var spec = ModelTestData.Small(kind, targets: 2, covariates: 1) with { Layers = layers, HiddenSize = 8 };
+        var spec = ModelTestData.Small(kind, targets: 2, covariates: 1) with { NumberOfLayers = layers, HiddenSize = 8 };
         using var module = new RecurrentForecaster(spec);
         var names = module.named_parameters().Select(p => p.name).ToList();
         Assert.Equal(layers * perLayer + 2, names.Count);

@@ -138,13 +138,13 @@ public class SparsityScheduleTests
     [Fact]
     public void PruningOptionsValidation()
     {
-        var interval = Assert.Throws<ArgumentOutOfRangeException>(() => new PruningOptions { UpdateInterval = 0 }.Validate());
-        Assert.Equal("UpdateInterval", interval.ParamName);
+        var interval = Assert.Throws<ArgumentOutOfRangeException>(() => new PruningOptions { PruningInterval = 0 }.Validate());
+        Assert.Equal("PruningInterval", interval.ParamName);
         var warmup = Assert.Throws<ArgumentOutOfRangeException>(() => new PruningOptions { WarmupEpochs = 5 }.Validate(5));
         Assert.Equal("WarmupEpochs", warmup.ParamName);
         Assert.Contains("MaxEpochs", warmup.Message);
         new PruningOptions().Validate(20);
-        var schedule = new PruningOptions { Curve = SparsityCurve.ZhuGupta, Convention = ProgressConvention.AuthorsZeroBased }.CreateSchedule(20);
+        var schedule = new PruningOptions { PruningCurve = SparsityCurve.ZhuGupta, ProgressConvention = ProgressConvention.AuthorsZeroBased }.CreateSchedule(20);
         Assert.Same(SparsityCurve.ZhuGupta, schedule.Curve);
         Assert.Equal(ProgressConvention.AuthorsZeroBased, schedule.Convention);
         Assert.Equal(20, schedule.MaxEpochs);
@@ -157,10 +157,10 @@ public class SparsityScheduleTests
         Assert.Equal(0.30, o.InitialSparsity);
         Assert.Equal(0.70, o.FinalSparsity);
         Assert.Equal(2, o.WarmupEpochs);
-        Assert.Equal(5, o.UpdateInterval);
-        Assert.Same(SparsityCurve.Paper, o.Curve);
-        Assert.Equal(ProgressConvention.LastEpochReachesFinal, o.Convention);
-        Assert.False(o.IncludeNormGains);
+        Assert.Equal(5, o.PruningInterval);
+        Assert.Same(SparsityCurve.Paper, o.PruningCurve);
+        Assert.Equal(ProgressConvention.LastEpochReachesFinal, o.ProgressConvention);
+        Assert.False(o.PruneNormGains);
         Assert.True(o.ZeroPrunedGradientsAndOptimizerState);
         Assert.Null(o.Selector);
     }

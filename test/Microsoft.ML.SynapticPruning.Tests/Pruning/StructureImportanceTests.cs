@@ -17,7 +17,7 @@ public sealed class StructureImportanceTests
 {
     private static SparsitySchedule Constant(double s) => new CubicSparsitySchedule(s, s, 0, 1);
 
-    private static PruningOptions Structured(StructureImportance rule) => new() { Granularity = PruningGranularity.Structure, StructureImportance = rule };
+    private static PruningOptions Structured(StructureImportance rule) => new() { PruningGranularity = PruningGranularity.Structure, StructureImportance = rule };
 
     private static string[] PrunedNames(SynapticPruner pruner)
         => pruner.Structures.Where((_, k) => pruner.PrunedStructures[k]).Select(s => s.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
@@ -63,7 +63,7 @@ public sealed class StructureImportanceTests
         // score 0.25, 0.75, 1.25, 1.75 and the neurons 0.125, 0.375, …, 1.875; 50 % of the 2·(4 + 8) structures = 12 are
         // the six scores below 1 of each layer: heads 0 and 1, neurons 0 to 3.
         torch.manual_seed(21);
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, DModel = 8, Heads = 4, FeedForward = 8, EncoderLayers = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, ModelDimension = 8, NumberOfHeads = 4, FeedForwardSize = 8, NumberOfLayers = 2 };
         using var model = (PatchTstForecaster)ForecasterFactory.Create(spec);
         model.eval();
         SetHeadsAndNeurons(model, (_, h) => 0.1f * (2 * h + 1), (_, n) => 0.001f * (2 * n + 1));
@@ -99,7 +99,7 @@ public sealed class StructureImportanceTests
     {
         // The same network ranked by the raw RMS (the earlier rule): the 12 smallest are all neurons, no head goes.
         torch.manual_seed(21);
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, DModel = 8, Heads = 4, FeedForward = 8, EncoderLayers = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, ModelDimension = 8, NumberOfHeads = 4, FeedForwardSize = 8, NumberOfLayers = 2 };
         using var model = (PatchTstForecaster)ForecasterFactory.Create(spec);
         SetHeadsAndNeurons(model, (_, h) => 0.1f * (2 * h + 1), (_, n) => 0.001f * (2 * n + 1));
         using var pruner = new SynapticPruner(model, Constant(0.5), Structured(StructureImportance.Absolute));
@@ -196,7 +196,7 @@ public sealed class StructureImportanceTests
         // Multiplying one layer's attention weights by 8 and another layer's feed-forward weights by 1/8 (powers of two:
         // exact in floating point) changes no group-relative score, so exactly the same structures are pruned; the
         // absolute ranking then prunes layer 0's (shrunken) neurons first.
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, DModel = 16, Heads = 4, FeedForward = 12, EncoderLayers = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, ModelDimension = 16, NumberOfHeads = 4, FeedForwardSize = 12, NumberOfLayers = 2 };
         (string[] Names, double[] Scores) Prune(StructureImportance rule, bool rescale)
         {
             torch.manual_seed(22);
@@ -233,7 +233,7 @@ public sealed class StructureImportanceTests
     {
         // Layer 1 of a 2-layer GRU (and the head it feeds) scaled by 1/8. The absolute RMS ranks all of layer 1 below
         // layer 0 and cuts it to its last unit — a one-unit bottleneck; relative to their own layer both lose units.
-        var spec = new ForecasterSpec { Kind = ForecasterKind.Gru, HiddenSize = 16, Layers = 2, Lookback = 6, Horizon = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.Gru, HiddenSize = 16, NumberOfLayers = 2, Lookback = 6, Horizon = 2 };
         (int Layer0, int Layer1) Kept(StructureImportance rule)
         {
             torch.manual_seed(23);
@@ -288,11 +288,11 @@ public sealed class StructureImportanceTests
     private static void SetHeadsAndNeurons(PatchTstForecaster model, Func<int, int, float> head, Func<int, int, float> neuron)
     {
         var spec = model.Spec;
-        int d = spec.DModel, headDim = d / spec.Heads, ff = spec.FeedForward;
+        int d = spec.ModelDimension, headDim = d / spec.NumberOfHeads, ff = spec.FeedForwardSize;
         var p = model.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         static float Sign(int k) => k % 2 == 0 ? 1f : -1f;
         using var noGrad = torch.no_grad();
-        for (int i = 0; i < spec.EncoderLayers; i++)
+        for (int i = 0; i < spec.NumberOfLayers; i++)
         {
             string a = $"encoder.{i}.self_attention.";
             foreach (var projection in new[] { "query", "key", "value" })

@@ -39,10 +39,10 @@ public sealed class StructuredCompactionTests : IDisposable
     public void CompactedRecurrentModelForecastsLikeTheMaskedOne(ForecasterKind kind, int layers)
     {
         torch.manual_seed(11);
-        var spec = new ForecasterSpec { Kind = kind, HiddenSize = 16, Layers = layers, Lookback = 9, Horizon = 3, CovariateChannels = 1 };
+        var spec = new ForecasterSpec { Kind = kind, HiddenSize = 16, NumberOfLayers = layers, Lookback = 9, Horizon = 3, CovariateChannels = 1 };
         using var model = (RecurrentForecaster)ForecasterFactory.Create(spec);
         model.eval();
-        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { Granularity = PruningGranularity.Structure });
+        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { PruningGranularity = PruningGranularity.Structure });
         pruner.PruneTo(0.5);
         var perLayer = Enumerable.Range(0, layers).Select(i => 16 - pruner.Structures.Where((s, k) => s.Group.EndsWith("." + i) && pruner.PrunedStructures[k]).Count()).ToArray();
         Assert.Equal(8 * layers, perLayer.Sum());
@@ -66,7 +66,7 @@ public sealed class StructuredCompactionTests : IDisposable
     {
         torch.manual_seed(12);
         const int dModel = 16, heads = 4, ff = 12, headDim = dModel / heads;
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 24, Horizon = 4, TargetChannels = 2, DModel = dModel, Heads = heads, FeedForward = ff, EncoderLayers = 3 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 24, Horizon = 4, TargetChannels = 2, ModelDimension = dModel, NumberOfHeads = heads, FeedForwardSize = ff, NumberOfLayers = 3 };
         using var model = (PatchTstForecaster)ForecasterFactory.Create(spec);
         // Give BatchNorm non-trivial running statistics.
         using (var generator = new Generator(1, torch.CPU))
@@ -82,7 +82,7 @@ public sealed class StructuredCompactionTests : IDisposable
         // used again in layer 2, slot 1 is absent in layer 0 and used in layers 1 and 2.
         var droppedHeads = new[] { new[] { 1 }, new[] { 0, 2 }, new[] { 2, 3 } };
         var droppedNeurons = new[] { new[] { 0, 5, 11 }, new[] { 3 }, new[] { 1, 2, 3, 4, 5, 6 } };
-        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { Granularity = PruningGranularity.Structure });
+        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { PruningGranularity = PruningGranularity.Structure });
         var masks = pruner.ExportMasks().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         for (int layer = 0; layer < 3; layer++)
         {
@@ -127,10 +127,10 @@ public sealed class StructuredCompactionTests : IDisposable
     public void PatchTstPrunedByTheScheduleCompactsExactly()
     {
         torch.manual_seed(13);
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, DModel = 16, Heads = 4, FeedForward = 32, EncoderLayers = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, Horizon = 2, ModelDimension = 16, NumberOfHeads = 4, FeedForwardSize = 32, NumberOfLayers = 2 };
         using var model = ForecasterFactory.Create(spec);
         model.eval();
-        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { Granularity = PruningGranularity.Structure });
+        using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions { PruningGranularity = PruningGranularity.Structure });
         pruner.PruneTo(0.5);
         using var compacted = StructuredCompaction.Compact(model, pruner.ExportMasks());
         int keptStructures = pruner.Structures.Count - pruner.PrunedStructureCount;
@@ -157,7 +157,7 @@ public sealed class StructuredCompactionTests : IDisposable
         PrunedLstmOptions Options(bool compact) => new()
         {
             LabelColumnName = nameof(BtcRow.Close), Lookback = 14, Horizon = 3, MaxEpochs = 3, HiddenSize = 16, WarmupEpochs = 1,
-            InitialSparsity = 0.5f, FinalSparsity = 0.5f, Normalization = InstanceNormalization.WindowLast, Confidence = null, Seed = 4,
+            InitialSparsity = 0.5, FinalSparsity = 0.5, Normalization = InstanceNormalization.WindowLast, Confidence = null, Seed = 4,
             PruningGranularity = PruningGranularity.Structure, CompactAfterTraining = compact,
         };
         var masked = ml.Forecasting.PrunedLstm(Options(false)).Fit(train);
@@ -194,18 +194,18 @@ public sealed class StructuredCompactionTests : IDisposable
             ? ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions
             {
                 LabelColumnName = nameof(BtcRow.Close), Lookback = 14, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, ModelDimension = 16,
-                NumberOfHeads = 4, FeedForwardSize = 16, InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
+                NumberOfHeads = 4, FeedForwardSize = 16, InitialSparsity = 0.5, FinalSparsity = 0.5, PruningGranularity = PruningGranularity.Structure,
             })
             : kind == ForecasterKind.Gru
             ? ml.Forecasting.PrunedGru(new PrunedGruOptions
             {
                 LabelColumnName = nameof(BtcRow.Close), Lookback = 10, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, HiddenSize = 12, NumberOfLayers = 2,
-                InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
+                InitialSparsity = 0.5, FinalSparsity = 0.5, PruningGranularity = PruningGranularity.Structure,
             })
             : ml.Forecasting.PrunedLstm(new PrunedLstmOptions
             {
                 LabelColumnName = nameof(BtcRow.Close), Lookback = 10, Horizon = 2, MaxEpochs = 2, WarmupEpochs = 1, HiddenSize = 12, NumberOfLayers = 2,
-                InitialSparsity = 0.5f, FinalSparsity = 0.5f, PruningGranularity = PruningGranularity.Structure,
+                InitialSparsity = 0.5, FinalSparsity = 0.5, PruningGranularity = PruningGranularity.Structure,
             });
         var model = estimator.Fit(ml.Data.TakeRows(data, 300));
         if (patchTst) Assert.Equal(2 * (4 + 16) / 2, Enumerable.Range(0, 2).Sum(i => model.Spec.HeadSlotsOf(i).Length + model.Spec.FeedForwardOf(i)));

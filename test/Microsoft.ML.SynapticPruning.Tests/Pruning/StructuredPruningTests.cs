@@ -10,7 +10,7 @@ namespace Microsoft.ML.SynapticPruning.Tests.Pruning;
 [Collection("Torch")]
 public sealed class StructuredPruningTests
 {
-    private static PruningOptions Structured => new() { Granularity = PruningGranularity.Structure };
+    private static PruningOptions Structured => new() { PruningGranularity = PruningGranularity.Structure };
 
     private static SparsitySchedule Constant(double s) => new CubicSparsitySchedule(s, s, 0, 1);
 
@@ -50,7 +50,7 @@ public sealed class StructuredPruningTests
     public void StackedUnitsUseTheNextLayersInputColumnAsConsumer()
     {
         torch.manual_seed(4);
-        using var model = new RecurrentForecaster(new ForecasterSpec { Kind = ForecasterKind.Gru, HiddenSize = 4, Layers = 2, Lookback = 5 });
+        using var model = new RecurrentForecaster(new ForecasterSpec { Kind = ForecasterKind.Gru, HiddenSize = 4, NumberOfLayers = 2, Lookback = 5 });
         var structures = model.GetStructures();
         Assert.Equal(8, structures.Count);
         var first = structures[1];                     // layer 0, unit 1
@@ -64,7 +64,7 @@ public sealed class StructuredPruningTests
     [Fact]
     public void PatchTstDeclaresHeadsAndFeedForwardNeuronsOfEveryLayer()
     {
-        using var model = new PatchTstForecaster(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 12, DModel = 8, Heads = 2, FeedForward = 6, EncoderLayers = 2 });
+        using var model = new PatchTstForecaster(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 12, ModelDimension = 8, NumberOfHeads = 2, FeedForwardSize = 6, NumberOfLayers = 2 });
         var structures = model.GetStructures();
         Assert.Equal(2 * (2 + 6), structures.Count);
         var head = structures.Single(s => s.Group == "encoder.1.heads" && s.Index == 1);
@@ -111,9 +111,9 @@ public sealed class StructuredPruningTests
     public void MasksNeverRegrowAndPrunedStructuresStayExactlyZeroThroughAdam()
     {
         torch.manual_seed(5);
-        var spec = new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 12, Layers = 2, Lookback = 6, Horizon = 2 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 12, NumberOfLayers = 2, Lookback = 6, Horizon = 2 };
         using var model = new RecurrentForecaster(spec);
-        var options = new PruningOptions { Granularity = PruningGranularity.Structure, UpdateInterval = 2 };
+        var options = new PruningOptions { PruningGranularity = PruningGranularity.Structure, PruningInterval = 2 };
         using var pruner = new SynapticPruner(model, new CubicSparsitySchedule(0.2, 0.6, 1, 4), options);
         using var adam = torch.optim.Adam(model.parameters(), lr: 0.05);
         pruner.AttachOptimizer(adam);
@@ -188,7 +188,7 @@ public sealed class StructuredPruningTests
     [Fact]
     public void WeightGranularityIsTheDefaultAndStillPrunesSingleWeights()
     {
-        Assert.Equal(PruningGranularity.Weight, new PruningOptions().Granularity);
+        Assert.Equal(PruningGranularity.Weight, new PruningOptions().PruningGranularity);
         torch.manual_seed(7);
         using var model = new RecurrentForecaster(new ForecasterSpec { Kind = ForecasterKind.Lstm, HiddenSize = 8, Lookback = 5 });
         using var pruner = new SynapticPruner(model, Constant(0.5), new PruningOptions());

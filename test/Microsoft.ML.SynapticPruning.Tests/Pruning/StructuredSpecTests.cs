@@ -11,7 +11,7 @@ public sealed class StructuredSpecTests
     [Fact]
     public void PerLayerSizesDefaultToTheUniformOnes()
     {
-        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Heads = 4, FeedForward = 32, EncoderLayers = 2, HiddenSize = 20 };
+        var spec = new ForecasterSpec { Kind = ForecasterKind.PatchTst, NumberOfHeads = 4, FeedForwardSize = 32, NumberOfLayers = 2, HiddenSize = 20 };
         Assert.Equal(20, spec.HiddenSizeOf(0));
         Assert.Equal(32, spec.FeedForwardOf(1));
         Assert.Equal(new[] { 0, 1, 2, 3 }, spec.HeadSlotsOf(1));
@@ -23,15 +23,15 @@ public sealed class StructuredSpecTests
     [Fact]
     public void InconsistentPerLayerSizesAreRejectedNamingTheOption()
     {
-        var lstm = new ForecasterSpec { Kind = ForecasterKind.Lstm, Layers = 2 };
+        var lstm = new ForecasterSpec { Kind = ForecasterKind.Lstm, NumberOfLayers = 2 };
         var e1 = Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(lstm with { LayerHiddenSizes = new[] { 8 } }));
         Assert.Contains("LayerHiddenSizes", e1.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => ForecasterFactory.Validate(lstm with { LayerHiddenSizes = new[] { 8, 0 } }));
 
-        var patch = new ForecasterSpec { Kind = ForecasterKind.PatchTst, Heads = 4, EncoderLayers = 2 };
+        var patch = new ForecasterSpec { Kind = ForecasterKind.PatchTst, NumberOfHeads = 4, NumberOfLayers = 2 };
         Assert.Contains("LayerHeadSlots", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerHeadSlots = new[] { new[] { 0 } } })).Message);
         Assert.Contains("ascending", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerHeadSlots = new[] { new[] { 2, 1 }, new[] { 0 } } })).Message);
-        Assert.Contains("[0, Heads", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerHeadSlots = new[] { new[] { 4 }, new[] { 0 } } })).Message);
+        Assert.Contains("[0, NumberOfHeads", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerHeadSlots = new[] { new[] { 4 }, new[] { 0 } } })).Message);
         Assert.Contains("at least one head", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerHeadSlots = new[] { Array.Empty<int>(), new[] { 0 } } })).Message);
         Assert.Contains("LayerFeedForward", Assert.Throws<ArgumentException>(() => ForecasterFactory.Validate(patch with { LayerFeedForward = new[] { 3 } })).Message);
     }
@@ -39,7 +39,7 @@ public sealed class StructuredSpecTests
     [Fact]
     public void StackedLayersOfDifferentWidthsChainTheirShapes()
     {
-        using var model = ForecasterFactory.Create(new ForecasterSpec { Kind = ForecasterKind.Gru, Layers = 3, LayerHiddenSizes = new[] { 5, 9, 2 }, Lookback = 4, Horizon = 3 });
+        using var model = ForecasterFactory.Create(new ForecasterSpec { Kind = ForecasterKind.Gru, NumberOfLayers = 3, LayerHiddenSizes = new[] { 5, 9, 2 }, Lookback = 4, Horizon = 3 });
         var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
         Assert.Equal(new long[] { 27, 5 }, shapes["gru.1.weight_ih_l0"]);
         Assert.Equal(new long[] { 6, 2 }, shapes["gru.2.weight_hh_l0"]);
@@ -52,7 +52,7 @@ public sealed class StructuredSpecTests
     public void CompactingWithNothingPrunedKeepsShapeAndForecasts()
     {
         torch.manual_seed(21);
-        using var model = ForecasterFactory.Create(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, DModel = 8, Heads = 2, FeedForward = 8, EncoderLayers = 2 });
+        using var model = ForecasterFactory.Create(new ForecasterSpec { Kind = ForecasterKind.PatchTst, Lookback = 16, ModelDimension = 8, NumberOfHeads = 2, FeedForwardSize = 8, NumberOfLayers = 2 });
         model.eval();
         var masks = model.named_parameters().ToDictionary(p => p.name, p => Enumerable.Repeat(true, (int)p.parameter.numel()).ToArray());
         using var copy = StructuredCompaction.Compact(model, masks);

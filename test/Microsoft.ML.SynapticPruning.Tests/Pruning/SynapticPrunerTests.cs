@@ -42,7 +42,7 @@ public class SynapticPrunerTests
     {
         torch.manual_seed(1);
         using var net = new TwoLayerNet();
-        using var pruner = new SynapticPruner(net, Constant(0.5), new PruningOptions { IncludeNormGains = true });
+        using var pruner = new SynapticPruner(net, Constant(0.5), new PruningOptions { PruneNormGains = true });
         var names = pruner.Tensors.Select(t => t.Name).ToArray();
         Assert.Contains("norm.weight", names);
         Assert.DoesNotContain("norm.bias", names);
@@ -59,7 +59,7 @@ public class SynapticPrunerTests
         using (var without = new SynapticPruner(module, Constant(0.5), new PruningOptions()))
             Assert.DoesNotContain(without.Tensors, t => t.Name.Contains("_norm.", StringComparison.Ordinal));
 
-        using var pruner = new SynapticPruner(module, Constant(0.5), new PruningOptions { IncludeNormGains = true });
+        using var pruner = new SynapticPruner(module, Constant(0.5), new PruningOptions { PruneNormGains = true });
         Assert.Equal(gains, pruner.Tensors.Select(t => t.Name).Where(n => n.Contains("_norm.", StringComparison.Ordinal)).ToArray());
         // Make the gains the smallest weights of the model: a small global target then prunes exactly them.
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -82,7 +82,7 @@ public class SynapticPrunerTests
         torch.manual_seed(1);
         using var net = new TwoLayerNet();
         var before = Values(net.Fc1.weight!);
-        var options = new PruningOptions { Selector = (name, p) => name == "fc2.weight" || name == "pos_embed", IncludeNormGains = true };
+        var options = new PruningOptions { Selector = (name, p) => name == "fc2.weight" || name == "pos_embed", PruneNormGains = true };
         using var pruner = new SynapticPruner(net, Constant(0.5), options);
         Assert.Equal(new[] { "fc2.weight", "pos_embed" }, pruner.Tensors.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray());
         pruner.PruneTo(0.5);
@@ -212,7 +212,7 @@ public class SynapticPrunerTests
         var net = new TwoLayerNet(8, 16, 2);
         var adam = optim.Adam(net.parameters(), lr: 0.01, beta1: 0.9, beta2: 0.999);
         var pruner = new SynapticPruner(net, new CubicSparsitySchedule(0.5, 0.5, 0, 1),
-            new PruningOptions { UpdateInterval = 5, ZeroPrunedGradientsAndOptimizerState = zeroState });
+            new PruningOptions { PruningInterval = 5, ZeroPrunedGradientsAndOptimizerState = zeroState });
         pruner.AttachOptimizer(adam);
         return (net, adam, pruner);
     }
@@ -293,7 +293,7 @@ public class SynapticPrunerTests
         torch.manual_seed(7);
         using var net = new TwoLayerNet(8, 16, 2);
         using var adam = optim.Adam(net.parameters(), lr: 0.01, beta1: 0.9, beta2: 0.999);
-        using var pruner = new SynapticPruner(net, new CubicSparsitySchedule(0.3, 0.6, 1, 4), new PruningOptions { UpdateInterval = 5 });
+        using var pruner = new SynapticPruner(net, new CubicSparsitySchedule(0.3, 0.6, 1, 4), new PruningOptions { PruningInterval = 5 });
         pruner.AttachOptimizer(adam);
         using var x = torch.randn(8, 8);
         using var y = torch.randn(8, 2);
@@ -425,7 +425,7 @@ public class SynapticPrunerTests
                 ? (OptimizerHelper)optim.AdamW(net.parameters(), lr: 0.01, amsgrad: true)
                 : optim.Adam(net.parameters(), lr: 0.01);
             var pruner = new SynapticPruner(net, new LinearRamp(0.0025, 0.8),
-                new PruningOptions { UpdateInterval = interval, ZeroPrunedGradientsAndOptimizerState = zeroState }) { HostUpdates = host };
+                new PruningOptions { PruningInterval = interval, ZeroPrunedGradientsAndOptimizerState = zeroState }) { HostUpdates = host };
             pruner.AttachOptimizer(optimizer);
             return (net, optimizer, pruner);
         }

@@ -212,22 +212,22 @@ public sealed class BadInputTests
         yield return Case("Lookback", o => o.Lookback = -5);
         yield return Case("Horizon", o => o.Horizon = 0);
         yield return Case("Horizon", o => o.Horizon = -1);
-        yield return Case("InitialSparsity", o => o.InitialSparsity = -0.1f);
-        yield return Case("FinalSparsity", o => o.FinalSparsity = 1f);
-        yield return Case("FinalSparsity", o => o.FinalSparsity = 1.5f);
-        yield return Case("FinalSparsity", o => { o.InitialSparsity = 0.6f; o.FinalSparsity = 0.4f; });
+        yield return Case("InitialSparsity", o => o.InitialSparsity = -0.1);
+        yield return Case("FinalSparsity", o => o.FinalSparsity = 1);
+        yield return Case("FinalSparsity", o => o.FinalSparsity = 1.5);
+        yield return Case("FinalSparsity", o => { o.InitialSparsity = 0.6; o.FinalSparsity = 0.4; });
         yield return Case("InitialSparsity", o => o.InitialSparsity = float.NaN);
         yield return Case("PruningInterval", o => o.PruningInterval = 0);
         yield return Case("LearningRate", o => o.LearningRate = 0);
-        yield return Case("LearningRate", o => o.LearningRate = -1e-3f);
+        yield return Case("LearningRate", o => o.LearningRate = -1e-3);
         yield return Case("LearningRate", o => o.LearningRate = float.NaN);
         yield return Case("BatchSize", o => o.BatchSize = 0);
         yield return Case("HiddenSize", o => o.HiddenSize = 0);
         yield return Case("NumberOfLayers", o => o.NumberOfLayers = 0);
         yield return Case("MaxEpochs", o => o.MaxEpochs = 0);
         yield return Case("WarmupEpochs", o => { o.MaxEpochs = 2; o.WarmupEpochs = 2; });
-        yield return Case("ValidationFraction", o => o.ValidationFraction = 1f);
-        yield return Case("DropoutRate", o => { o.Regularization = Regularization.Dropout; o.DropoutRate = 1f; });
+        yield return Case("ValidationFraction", o => o.ValidationFraction = 1);
+        yield return Case("DropoutRate", o => { o.Regularization = Regularization.Dropout; o.DropoutRate = 1; });
         yield return Case("MonteCarloSamples", o => o.MonteCarloSamples = 0);
         yield return Case("NumberOfThreads", o => o.NumberOfThreads = 0);
     }
@@ -276,10 +276,10 @@ public sealed class BadInputTests
     public void AttentionAndHeadDropoutOutsideZeroToOneAreRejectedNamingTheOptions()
     {
         var ml = new MLContext();
-        var attention = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { AttentionDropout = 1f }));
+        var attention = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { AttentionDropout = 1 }));
         Assert.Equal("AttentionDropout", attention.ParamName);
         Assert.Contains("AttentionDropout must be in [0, 1)", attention.Message);
-        var head = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { HeadDropout = -0.5f }));
+        var head = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.PrunedPatchTst(new PrunedPatchTstOptions { HeadDropout = -0.5 }));
         Assert.Equal("HeadDropout", head.ParamName);
         Assert.Contains("HeadDropout must be in [0, 1)", head.Message);
     }
@@ -300,7 +300,7 @@ public sealed class BadInputTests
         // Accepted where it acts: PatchTST with weight pruning, and mapped to the pruner's option.
         var patchTst = new PrunedPatchTstOptions { PruneNormGains = true };
         ml.Forecasting.PrunedPatchTst(patchTst);
-        Assert.True(PrunedForecastingEstimator.BuildTrainingOptions(patchTst, 0).Pruning.IncludeNormGains);
+        Assert.True(PrunedForecastingEstimator.BuildTrainingOptions(patchTst, 0).Pruning.PruneNormGains);
     }
 
     [Fact]
@@ -310,7 +310,7 @@ public sealed class BadInputTests
         var rng = new Random(3);
         var noise = Enumerable.Range(0, 200).Select(i => new SeriesRow { Value = (float)rng.NextDouble(), Time = i }).ToArray();
         var options = TinyDLinear();
-        options.MaxEpochs = 12; options.LearningRate = 0.05f; options.ValidationFraction = 0.3f;
+        options.MaxEpochs = 12; options.LearningRate = 0.05; options.ValidationFraction = 0.3;
         options.Patience = 1;
         using var impatient = ml.Forecasting.PrunedDLinear(options).Fit(Load(ml, noise));
         Assert.True(impatient.Info.StoppedEarly, "precondition: on pure noise the validation loss stops improving early");

@@ -22,7 +22,7 @@ public sealed class SavedForecasterFixture : IDisposable
         using var model = ml.Forecasting.PrunedLstm(new PrunedLstmOptions
         {
             LabelColumnName = "Value", FeatureColumnNames = new[] { "Other" }, Lookback = 8, Horizon = 2, HiddenSize = 4, MaxEpochs = 3,
-            WarmupEpochs = 1, BatchSize = 16, Seed = 5, CalibrationFraction = 0.5f, ValidationFraction = 0.3f,
+            WarmupEpochs = 1, BatchSize = 16, Seed = 5, CalibrationFraction = 0.5, ValidationFraction = 0.3,
         }).Fit(data);
         Path = System.IO.Path.Combine(Directory, "good.zip");
         ml.Model.SaveAtomically(model, data.Schema, Path);

@@ -201,7 +201,7 @@ public class AuthorsProtocolTests
         => Assert.Contains("'authors'", Assert.Throws<ArgumentException>(() => StudyOptions.Parse(["--protocol", "theirs"])).Message);
 
     private static ForecasterSpec Spec(double dropout = 0) =>
-        new() { Kind = ForecasterKind.Lstm, Lookback = 5, Horizon = 1, TargetChannels = 1, CovariateChannels = 3, HiddenSize = 8, Dropout = dropout };
+        new() { Kind = ForecasterKind.Lstm, Lookback = 5, Horizon = 1, TargetChannels = 1, CovariateChannels = 3, HiddenSize = 8, DropoutRate = dropout };
 
     [Fact]
     public void AuthorsLstm_IgnoresTheTargetChannel_AndPrunesTheAuthorsTensors()

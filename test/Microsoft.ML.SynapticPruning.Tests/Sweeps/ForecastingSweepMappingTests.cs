@@ -32,7 +32,7 @@ public sealed class ForecastingSweepMappingTests
         Assert.Equal(32, r.HiddenSize);
         Assert.Equal(3, r.NumberOfLayers);
         Assert.Equal(21, o.Lookback);
-        Assert.Equal(0.005f, o.LearningRate);
+        Assert.Equal(0.005, o.LearningRate);
         Assert.Equal(128, o.BatchSize);
         Assert.Equal(Regularization.None, o.Regularization);
         Assert.Equal(new[] { "Volume" }, o.FeatureColumnNames);
@@ -54,9 +54,9 @@ public sealed class ForecastingSweepMappingTests
         Assert.Equal(2, o.NumberOfHeads);
         Assert.Empty(o.FeatureColumnNames);
         var spec = PrunedForecastingEstimator.BuildSpec(o);
-        Assert.Equal(1, spec.EncoderLayers);
-        Assert.Equal(32, spec.DModel);
-        Assert.Equal(2, spec.Heads);
+        Assert.Equal(1, spec.NumberOfLayers);
+        Assert.Equal(32, spec.ModelDimension);
+        Assert.Equal(2, spec.NumberOfHeads);
     }
 
     [Fact]
@@ -83,18 +83,18 @@ public sealed class ForecastingSweepMappingTests
     public void DropoutAndPruningParametersMapToTheirOptions()
     {
         var d = ForecastingTrialRunner.CreateOptions(Config(("model", "lstm"), ("regularization", "mc-dropout"), ("dropout", "0.125")), Sweep, 20, 0);
-        Assert.Equal(0.125f, d.DropoutRate);
-        Assert.True(PrunedForecastingEstimator.BuildSpec(d).Dropout > 0.124, "a dropout regularization builds the module with dropout");
+        Assert.Equal(0.125, d.DropoutRate);
+        Assert.True(PrunedForecastingEstimator.BuildSpec(d).DropoutRate > 0.124, "a dropout regularization builds the module with dropout");
 
         var p = ForecastingTrialRunner.CreateOptions(Config(("model", "lstm"), ("regularization", "pruning"), ("pruning_initial_sparsity", "0.25"),
             ("pruning_final_sparsity", "0.875"), ("pruning_warmup_epochs", "3"), ("pruning_interval", "11")), Sweep, 20, 0);
-        Assert.Equal(0.25f, p.InitialSparsity);
-        Assert.Equal(0.875f, p.FinalSparsity);
+        Assert.Equal(0.25, p.InitialSparsity);
+        Assert.Equal(0.875, p.FinalSparsity);
         Assert.Equal(3, p.WarmupEpochs);
         Assert.Equal(11, p.PruningInterval);
         var t = PrunedForecastingEstimator.BuildTrainingOptions(p, 0);
         Assert.Equal(0.25, t.Pruning.InitialSparsity, 6);
-        Assert.Equal(11, t.Pruning.UpdateInterval);
+        Assert.Equal(11, t.Pruning.PruningInterval);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class DefaultThreadsTests
     private static readonly ForecasterSpec PatchTst42 = new()
     {
         Kind = ForecasterKind.PatchTst, Lookback = 336, Horizon = 96, TargetChannels = 7,
-        DModel = 16, Heads = 4, EncoderLayers = 3, FeedForward = 128, PatchLength = 16, Stride = 8,
+        ModelDimension = 16, NumberOfHeads = 4, NumberOfLayers = 3, FeedForwardSize = 128, PatchLength = 16, Stride = 8,
     };
 
     private static readonly ForecasterSpec PaperLstm = new() { Kind = ForecasterKind.Lstm, Lookback = 30, Horizon = 1, HiddenSize = 64 };

@@ -19,11 +19,13 @@ public class EarlyStoppingRuleTests
         => Assert.Equal(expected, EarlyStopping.EndsNonDecreasing(losses, 3));
 
     [Fact]
-    public void EndsNonDecreasing_PatienceZeroBehavesLikeOne_AndNaNIsNeverLower()
+    public void EndsNonDecreasing_PatienceZeroNeverStops_AndNaNIsNeverLower()
     {
         Assert.False(EarlyStopping.EndsNonDecreasing([1.0], 0));
-        Assert.True(EarlyStopping.EndsNonDecreasing([1.0, 1.0], 0));
-        Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 0.5], 0));
+        Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 1.0], 0));
+        Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 1.0, 2.0, 3.0], 0));
+        Assert.True(EarlyStopping.EndsNonDecreasing([1.0, 1.0], 1));
+        Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 0.5], 1));
         Assert.True(EarlyStopping.EndsNonDecreasing([1.0, double.NaN], 1));
         Assert.False(EarlyStopping.EndsNonDecreasing([1.0, 1.0, 1.0], int.MaxValue)); // "never stop" patience does not overflow
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => EarlyStopping.EndsNonDecreasing([1.0], -1));

@@ -87,7 +87,7 @@ public class ForecastTrainerTests
         var options = new TrainingOptions
         {
             MaxEpochs = 4, BatchSize = 16, ValidationFraction = 0, Seed = 1,
-            Pruning = new PruningOptions { WarmupEpochs = 1, UpdateInterval = 5, InitialSparsity = 0.2, FinalSparsity = 0.5 },
+            Pruning = new PruningOptions { WarmupEpochs = 1, PruningInterval = 5, InitialSparsity = 0.2, FinalSparsity = 0.5 },
         };
         using var model = Trainer.Fit(() => new TestMlpForecaster(Spec(lookback, horizon, hidden: 8)), train, null, options);
         var history = model.PruningSummary!.History;
@@ -287,7 +287,7 @@ public class ForecastTrainerTests
         int before = torch.get_num_threads();
         int requested = before == 1 ? 2 : 1, during = 0;
         using (Trainer.Fit(() => new TestMlpForecaster(Spec(8, 1)), TimeSeriesData.Univariate(NoisySine(100)), null,
-            new TrainingOptions { MaxEpochs = 1, Threads = requested, Regularization = Regularization.None },
+            new TrainingOptions { MaxEpochs = 1, NumberOfThreads = requested, Regularization = Regularization.None },
             new SyncProgress(_ => during = torch.get_num_threads())))
         {
             Assert.Equal(requested, during);
@@ -328,7 +328,7 @@ public class ForecastTrainerTests
         Assert.Equal("FinalSparsity", sparsity.ParamName);
 
         var dropout = Assert.Throws<ArgumentException>(() => Trainer.Fit(lstm, data, null, new TrainingOptions { Regularization = Regularization.MonteCarloDropout }));
-        Assert.Contains("Spec.Dropout", dropout.Message);
+        Assert.Contains("Spec.DropoutRate", dropout.Message);
 
         var channels = Assert.Throws<ArgumentException>(() => Trainer.Fit(() => new TestLstmForecaster(Spec(24, 1, covariates: 1)), data, null, new TrainingOptions()));
         Assert.Contains("covariate", channels.Message);

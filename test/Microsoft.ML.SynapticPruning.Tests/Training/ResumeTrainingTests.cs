@@ -22,7 +22,7 @@ public sealed class ResumeTrainingTests
         MaxEpochs = maxEpochs, StopAfterEpochs = stopAfter, BatchSize = 32, LearningRate = 1e-2, Seed = seed,
         Patience = 100, // the validation tail drives the best checkpoint but never stops the run
         Regularization = regularization, DropoutRate = 0.3,
-        Pruning = new PruningOptions { InitialSparsity = 0.3, FinalSparsity = 0.7, WarmupEpochs = 1, UpdateInterval = 2, Granularity = granularity },
+        Pruning = new PruningOptions { InitialSparsity = 0.3, FinalSparsity = 0.7, WarmupEpochs = 1, PruningInterval = 2, PruningGranularity = granularity },
         CaptureResumeState = capture, ResumeFrom = resume,
     };
 
@@ -111,7 +111,7 @@ public sealed class ResumeTrainingTests
         using var complete = trainer.Fit(Lstm(r), Train, null, Options(r, null, capture: true, maxEpochs: 3));
         Assert.Null(complete.ResumeState);
         var o = Options(r, 6, capture: true);
-        o.Patience = 0; // stops at the first eligible epoch without improvement
+        o.Patience = 1; // stops at the first eligible epoch without improvement
         o.LearningRate = 0.5; // far too large: the validation loss does not keep improving
         using var early = trainer.Fit(Lstm(r), Train, null, o);
         Assert.True(early.EpochsRun < 6, $"ran {early.EpochsRun} epochs");

@@ -14,7 +14,7 @@ public sealed class StopAfterEpochsTests
     {
         MaxEpochs = maxEpochs, StopAfterEpochs = stopAfter, BatchSize = 32, LearningRate = 1e-2, Seed = 4,
         ValidationFraction = 0, // no early stopping: every run trains its full epoch limit
-        Pruning = new PruningOptions { InitialSparsity = 0.3, FinalSparsity = 0.7, WarmupEpochs = 0, UpdateInterval = 1 },
+        Pruning = new PruningOptions { InitialSparsity = 0.3, FinalSparsity = 0.7, WarmupEpochs = 0, PruningInterval = 1 },
     };
 
     [Fact]

@@ -16,7 +16,7 @@ public class TrainingOptionsTests
         yield return new object[] { (Action<TrainingOptions>)(o => o.ValidationFraction = 1), "ValidationFraction" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.CalibrationFraction = -0.1), "CalibrationFraction" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.DropoutRate = 1), "DropoutRate" };
-        yield return new object[] { (Action<TrainingOptions>)(o => o.Threads = 0), "Threads" };
+        yield return new object[] { (Action<TrainingOptions>)(o => o.NumberOfThreads = 0), "NumberOfThreads" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.MonteCarloSamples = 0), "MonteCarloSamples" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.LearningRateGamma = 0), "LearningRateGamma" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.FirstEpochLearningRateFactor = 0), "FirstEpochLearningRateFactor" };
@@ -24,7 +24,7 @@ public class TrainingOptionsTests
         yield return new object[] { (Action<TrainingOptions>)(o => o.GradientClipNorm = 0), "GradientClipNorm" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.Pruning.InitialSparsity = 1.0), "InitialSparsity" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.Pruning.FinalSparsity = 0.2), "FinalSparsity" };
-        yield return new object[] { (Action<TrainingOptions>)(o => o.Pruning.UpdateInterval = 0), "UpdateInterval" };
+        yield return new object[] { (Action<TrainingOptions>)(o => o.Pruning.PruningInterval = 0), "PruningInterval" };
         yield return new object[] { (Action<TrainingOptions>)(o => o.Pruning.WarmupEpochs = 20), "WarmupEpochs" };
     }
 
@@ -52,7 +52,7 @@ public class TrainingOptionsTests
         Assert.Equal(RestoreFrom.AfterWarmup, o.RestoreFrom);
         Assert.Equal(Regularization.SynapticPruning, o.Regularization);
         Assert.Equal(0.3, o.DropoutRate);
-        Assert.Null(o.Threads);
+        Assert.Null(o.NumberOfThreads);
     }
 
     [Fact]

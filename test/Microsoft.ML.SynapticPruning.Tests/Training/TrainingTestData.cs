@@ -20,7 +20,7 @@ internal static class TrainingTestData
     }
 
     public static ForecasterSpec Spec(int lookback, int horizon, int hidden = 16, double dropout = 0, int targets = 1, int covariates = 0)
-        => new() { Kind = ForecasterKind.Lstm, Lookback = lookback, Horizon = horizon, HiddenSize = hidden, Dropout = dropout, TargetChannels = targets, CovariateChannels = covariates };
+        => new() { Kind = ForecasterKind.Lstm, Lookback = lookback, Horizon = horizon, HiddenSize = hidden, DropoutRate = dropout, TargetChannels = targets, CovariateChannels = covariates };
 
     /// <summary>A synchronous progress sink (Progress&lt;T&gt; posts asynchronously).</summary>
     public sealed class SyncProgress : IProgress<EpochReport>

@@ -11,6 +11,13 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// protocol: the scaler is fitted on the training part only, the last <see cref="ValidationFraction"/> of the training
 /// view is held out for early stopping, and the best weights (and masks) are restored.
 /// </summary>
+/// <remarks>
+/// One vocabulary: the engine's types use these names (<see cref="TrainingOptions"/>: <see cref="NumberOfThreads"/>,
+/// <see cref="Patience"/>, …; <see cref="PruningOptions"/>: <see cref="PruningInterval"/>, <see cref="PruningGranularity"/>, …;
+/// <c>ForecasterSpec</c>: <c>NumberOfLayers</c>, <c>ModelDimension</c>, <c>DropoutRate</c>, …), rates, fractions and
+/// sparsities are <see cref="double"/> in every layer, and a validation error names the option set here. The mapping to
+/// the engine is <c>PrunedForecastingEstimator.BuildSpec</c>/<c>BuildTrainingOptions</c>.
+/// </remarks>
 public abstract class PrunedForecasterOptions
 {
     /// <summary>The column to forecast (numeric scalar). Default "Label".</summary>
@@ -35,18 +42,21 @@ public abstract class PrunedForecasterOptions
     public Regularization Regularization { get; set; } = Regularization.SynapticPruning;
 
     /// <summary>Target sparsity when pruning starts (s_i, in [0, 1)). Default 0.30.</summary>
-    public float InitialSparsity { get; set; } = 0.30f;
+    public double InitialSparsity { get; set; } = 0.30;
 
     /// <summary>Target sparsity at the last epoch (s_f, in [s_i, 1)). Default 0.70.</summary>
-    public float FinalSparsity { get; set; } = 0.70f;
+    public double FinalSparsity { get; set; } = 0.70;
 
     /// <summary>Epochs trained dense before pruning starts. Default 2.</summary>
     public int WarmupEpochs { get; set; } = 2;
 
-    /// <summary>Optimizer steps between mask updates (counted from the start of training, never reset). Default 5.</summary>
+    /// <summary>Optimizer steps between mask updates (counted from the start of training, never reset), at least 1. Default 5.</summary>
     public int PruningInterval { get; set; } = 5;
 
-    /// <summary>Shape of the cubic schedule. Default <see cref="PruningCurve.Paper"/> (s_i + (s_f − s_i)·p³).</summary>
+    /// <summary>
+    /// Shape of the cubic schedule. Default <see cref="PruningCurve.Paper"/> (s_i + (s_f − s_i)·p³). Maps to
+    /// <see cref="PruningOptions.PruningCurve"/> (<see cref="SparsityCurve.Paper"/> or <see cref="SparsityCurve.ZhuGupta"/>).
+    /// </summary>
     public PruningCurve PruningCurve { get; set; } = PruningCurve.Paper;
 
     /// <summary>Progress convention. Default: the last epoch reaches s_f. <c>AuthorsZeroBased</c> reproduces the authors' code (0.637 at epoch 19).</summary>
@@ -86,7 +96,7 @@ public abstract class PrunedForecasterOptions
     public bool CompactAfterTraining { get; set; } = true;
 
     /// <summary>Dropout probability for <see cref="Regularization.Dropout"/>, MC dropout and pruning+dropout. Default 0.3.</summary>
-    public float DropoutRate { get; set; } = 0.3f;
+    public double DropoutRate { get; set; } = 0.3;
 
     /// <summary>
     /// Monte-Carlo dropout passes averaged per forecast with <see cref="Regularization.MonteCarloDropout"/>, at least 1.
@@ -102,16 +112,19 @@ public abstract class PrunedForecasterOptions
     public int BatchSize { get; set; } = 64;
 
     /// <summary>Adam learning rate. Default 1e-3.</summary>
-    public float LearningRate { get; set; } = 1e-3f;
+    public double LearningRate { get; set; } = 1e-3;
 
-    /// <summary>Epochs without validation improvement before stopping (0 = never stop early). Default 3.</summary>
+    /// <summary>
+    /// Epochs without validation improvement before stopping; 0 = never stop early (all <see cref="MaxEpochs"/> epochs train,
+    /// the best eligible epoch is still restored). The same number means the same in <see cref="TrainingOptions.Patience"/>. Default 3.
+    /// </summary>
     public int Patience { get; set; } = 3;
 
     /// <summary>Fraction of the training view's windows, at its end, held out for validation. Default 0.1.</summary>
-    public float ValidationFraction { get; set; } = 0.1f;
+    public double ValidationFraction { get; set; } = 0.1;
 
     /// <summary>Fraction of the validation part, at its end, that early stopping never sees; used to calibrate intervals. Default 0.5.</summary>
-    public float CalibrationFraction { get; set; } = 0.5f;
+    public double CalibrationFraction { get; set; } = 0.5;
 
     /// <summary>
     /// Coverage of split-conformal prediction intervals (e.g. 0.9); null = no interval columns. Default 0.9. Intervals cost
@@ -162,24 +175,6 @@ public abstract class PrunedForecasterOptions
     /// <summary>Cancels training between batches (<see cref="OperationCanceledException"/>; no partial model is returned).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
-
-    /// <summary>
-    /// Sweep trials only: stop after this many epochs while the schedules keep the length <see cref="MaxEpochs"/>
-    /// (<see cref="TrainingOptions.StopAfterEpochs"/>). Null = train up to MaxEpochs.
-    /// </summary>
-    internal int? StopAfterEpochs { get; set; }
-
-    /// <summary>
-    /// Sweep trials only: capture a resume state when the run is truncated by <see cref="StopAfterEpochs"/>
-    /// (<see cref="TrainingOptions.CaptureResumeState"/>) and hand it, with ownership, to <see cref="ResumeStateCaptured"/>.
-    /// </summary>
-    internal bool CaptureResumeState { get; set; }
-
-    /// <summary>Sweep trials only: receives (and then owns) the captured resume state; without it the state is disposed.</summary>
-    internal Action<TrainingResumeState>? ResumeStateCaptured { get; set; }
-
-    /// <summary>Sweep trials only: continue this state (<see cref="TrainingOptions.ResumeFrom"/>; only read, owned by the caller).</summary>
-    internal TrainingResumeState? ResumeFrom { get; set; }
 
     /// <summary>The architecture these options train.</summary>
     internal abstract ForecasterKind Kind { get; }

@@ -11,7 +11,7 @@ public abstract class PrunedRecurrentOptions : PrunedForecasterOptions
     /// <summary>Stacked recurrent layers. Default 1 (the paper's).</summary>
     public int NumberOfLayers { get; set; } = 1;
 
-    internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with { HiddenSize = HiddenSize, Layers = NumberOfLayers };
+    internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with { HiddenSize = HiddenSize, NumberOfLayers = NumberOfLayers };
 }
 
 /// <summary>Options of <c>PrunedLstm</c>: an LSTM whose last hidden state feeds a linear head.</summary>
@@ -64,20 +64,20 @@ public sealed class PrunedPatchTstOptions : PrunedForecasterOptions
     /// <see cref="PrunedForecasterOptions.DropoutRate"/> is the encoder's dropout (embedding, attention output, residual paths,
     /// feed-forward block).
     /// </summary>
-    public float AttentionDropout { get; set; }
+    public double AttentionDropout { get; set; }
 
     /// <summary>
     /// Dropout probability on the forecast after the flatten head's linear layer (PatchTST's <c>head_dropout</c>: Flatten →
     /// Linear → Dropout), in [0, 1). Default 0, as published. Applied in training (and in Monte-Carlo samples) whenever it is
     /// above 0, whatever the <see cref="PrunedForecasterOptions.Regularization"/>.
     /// </summary>
-    public float HeadDropout { get; set; }
+    public double HeadDropout { get; set; }
 
     internal override ForecasterKind Kind => ForecasterKind.PatchTst;
 
     internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with
     {
-        DModel = ModelDimension, Heads = NumberOfHeads, EncoderLayers = NumberOfLayers, FeedForward = FeedForwardSize,
+        ModelDimension = ModelDimension, NumberOfHeads = NumberOfHeads, NumberOfLayers = NumberOfLayers, FeedForwardSize = FeedForwardSize,
         PatchLength = PatchLength, Stride = Stride, AttentionDropout = AttentionDropout, HeadDropout = HeadDropout,
     };
 }

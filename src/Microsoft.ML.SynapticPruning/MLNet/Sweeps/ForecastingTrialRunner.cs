@@ -142,7 +142,6 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         int threads = options.NumberOfThreads ?? ThreadsFor(trial.Configuration, _options);
         options.NumberOfThreads = threads;
         options.Confidence = null;
-        options.StopAfterEpochs = trial.EpochBudget < trial.MaxEpochs ? trial.EpochBudget : null;
         options.CancellationToken = cancellationToken;
         var folds = GetFolds(options.Lookback);
         bool resumeEnabled;
@@ -166,8 +165,6 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         finally
         {
             TorchSharp.torch.set_num_threads(previousThreads);
-            options.ResumeFrom = null;
-            options.ResumeStateCaptured = null;
             Release(resumeFrom);
             Release(captured);
         }
@@ -185,11 +182,14 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             IDataView trainView = Take(fold.TrainEnd);
             IDataView forecastView = Take(fold.TestEnd);
             var from = resumeFrom?[f] is { IsDisposed: false } state && state.Epoch <= trial.EpochBudget ? state : null;
-            options.ResumeFrom = from;
-            options.CaptureResumeState = captured is not null;
             int slot = f;
-            options.ResumeStateCaptured = captured is null ? null : s => captured[slot] = s;
-            var estimator = new PrunedForecastingEstimator(_env, options);
+            var control = new SweepTrialControl
+            {
+                StopAfterEpochs = trial.EpochBudget < trial.MaxEpochs ? trial.EpochBudget : null,
+                ResumeFrom = from,
+                ResumeStateCaptured = captured is null ? null : s => captured[slot] = s,
+            };
+            var estimator = new PrunedForecastingEstimator(_env, options, control);
             using var model = estimator.Fit(trainView);
             Interlocked.Add(ref _epochsTrained, model.Info.EpochsRun - (from?.Epoch ?? 0));
             if (from is not null) Interlocked.Increment(ref _resumedFolds);
@@ -295,15 +295,15 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
                     $"Configuration parameter '{ForecastingSearchSpace.Regularization}' = '{regularization}' is not a regularization; use one of {string.Join(", ", ForecastingSearchSpace.Regularizations)}.", nameof(configuration)),
             };
         }
-        o.DropoutRate = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.Dropout, o.DropoutRate);
-        o.InitialSparsity = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningInitialSparsity, o.InitialSparsity);
-        o.FinalSparsity = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningFinalSparsity, o.FinalSparsity);
+        o.DropoutRate = configuration.GetDoubleOrDefault(ForecastingSearchSpace.Dropout, o.DropoutRate);
+        o.InitialSparsity = configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningInitialSparsity, o.InitialSparsity);
+        o.FinalSparsity = configuration.GetDoubleOrDefault(ForecastingSearchSpace.PruningFinalSparsity, o.FinalSparsity);
         o.WarmupEpochs = Math.Min(configuration.GetIntOrDefault(ForecastingSearchSpace.PruningWarmupEpochs, o.WarmupEpochs), maxEpochs - 1);
         o.PruningInterval = configuration.GetIntOrDefault(ForecastingSearchSpace.PruningInterval, o.PruningInterval);
         o.PruningGranularity = configuration.GetStringOrDefault(ForecastingSearchSpace.PruningGranularity, "weight") == "structure"
             ? Pruning.PruningGranularity.Structure : Pruning.PruningGranularity.Weight;
         o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
-        o.LearningRate = (float)configuration.GetDoubleOrDefault(ForecastingSearchSpace.LearningRate, o.LearningRate);
+        o.LearningRate = configuration.GetDoubleOrDefault(ForecastingSearchSpace.LearningRate, o.LearningRate);
         o.BatchSize = configuration.GetIntOrDefault(ForecastingSearchSpace.BatchSize, o.BatchSize);
         switch (o)
         {

@@ -12,7 +12,7 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// <see cref="ForwardContext"/> — <see cref="ForwardContext.Training"/> only — and not by <c>train()</c>/<c>eval()</c>,
 /// so a Monte-Carlo dropout sample can never change the running statistics. Parameters are named
 /// <c>weight</c>/<c>bias</c> (one-dimensional) and buffers <c>running_mean</c>/<c>running_var</c>, like <c>nn.BatchNorm1d</c>;
-/// as an <see cref="INormalizationLayer"/> its gain is prunable with <see cref="PruningOptions.IncludeNormGains"/>.
+/// as an <see cref="INormalizationLayer"/> its gain is prunable with <see cref="PruningOptions.PruneNormGains"/>.
 /// </summary>
 public sealed class ContextBatchNorm1d : nn.Module<Tensor, Tensor>, INormalizationLayer
 {

@@ -47,7 +47,7 @@ public sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
     public ResidualMultiHeadAttention(int dModel, int heads, double attentionDropout, double projectionDropout, string name = "attention", int[]? headSlots = null) : base(name)
     {
         if (heads < 1 || dModel % heads != 0)
-            throw new ArgumentException($"Heads ({heads}) must be at least 1 and divide DModel ({dModel}).", nameof(heads));
+            throw new ArgumentException($"NumberOfHeads ({heads}) must be at least 1 and divide ModelDimension ({dModel}).", nameof(heads));
         headSlots ??= Enumerable.Range(0, heads).ToArray();
         if (headSlots.Length == 0 || headSlots.Any(h => h < 0 || h >= heads) || headSlots.Zip(headSlots.Skip(1)).Any(p => p.Second <= p.First))
             throw new ArgumentException($"headSlots must hold ascending distinct slots in [0, {heads}) and at least one; got [{string.Join(", ", headSlots)}].", nameof(headSlots));

@@ -137,9 +137,9 @@ public static class StructuredCompaction
         {
             string p = recurrent.LayerPrefix;
             int gates = recurrent.Gates;
-            var sizes = new int[spec.Layers];
+            var sizes = new int[spec.NumberOfLayers];
             long[]? previous = null;
-            for (int i = 0; i < spec.Layers; i++)
+            for (int i = 0; i < spec.NumberOfLayers; i++)
             {
                 var units = kept[$"{p}.{i}"].Select(j => (long)j).ToArray();
                 sizes[i] = units.Length;
@@ -156,10 +156,10 @@ public static class StructuredCompaction
         }
         else if (module is PatchTstForecaster)
         {
-            int headDim = spec.DModel / spec.Heads;
-            var slots = new int[spec.EncoderLayers][];
-            var widths = new int[spec.EncoderLayers];
-            for (int i = 0; i < spec.EncoderLayers; i++)
+            int headDim = spec.ModelDimension / spec.NumberOfHeads;
+            var slots = new int[spec.NumberOfLayers][];
+            var widths = new int[spec.NumberOfLayers];
+            for (int i = 0; i < spec.NumberOfLayers; i++)
             {
                 string layer = $"encoder.{i}";
                 var heads = kept[layer + ".heads"];
@@ -178,7 +178,7 @@ public static class StructuredCompaction
                 plan[$"{layer}.feed_forward_in.bias"] = new Cut(neurons, null);
                 plan[$"{layer}.feed_forward_out.weight"] = new Cut(null, neurons);
             }
-            bool allHeads = slots.All(s => s.Length == spec.Heads);
+            bool allHeads = slots.All(s => s.Length == spec.NumberOfHeads);
             newSpec = spec with { LayerHeadSlots = allHeads && spec.LayerHeadSlots is null ? null : slots, LayerFeedForward = widths };
         }
         else
