@@ -1,14 +1,14 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SynapticPruning.Tests.Pruning;
+namespace Microsoft.ML.SynapticPruning.Tests.Compaction;
 
 [Collection("Torch")]
 public sealed class StructuredCompactionTests : IDisposable

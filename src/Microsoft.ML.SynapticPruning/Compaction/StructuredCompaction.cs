@@ -1,9 +1,10 @@
 using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SynapticPruning.Pruning.Compaction;
+namespace Microsoft.ML.SynapticPruning.Compaction;
 
 /// <summary>
 /// Physically removes pruned structures (<see cref="PruningGranularity.Structure"/>) from a network: a recurrent layer
