@@ -48,23 +48,6 @@ public static class LayerChecker
             .ToArray();
     }
 
-    /// <summary>The layer-to-layer dependencies the assembly actually has (from layer, to layer), for the design picture.</summary>
-    public static IReadOnlyList<(string From, string To)> LayerDependencies(string assemblyPath, LayerRuleSet rules)
-    {
-        var edges = new SortedSet<(string, string)>();
-        foreach (var type in TypeReferenceReader.Read(assemblyPath))
-        {
-            if (rules.LayerOf(type.Namespace) is not { } layer) continue;
-            foreach (var reference in type.References)
-            {
-                string? target = reference.Assembly is null ? rules.LayerOf(reference.Namespace)?.Name
-                    : IsRuntime(reference.Assembly) ? null : reference.Assembly;
-                if (target is not null && target != layer.Name) edges.Add((layer.Name, target));
-            }
-        }
-        return [.. edges];
-    }
-
     private static bool IsAllowedAssembly(string assembly, LayerRule layer) =>
         IsRuntime(assembly) || layer.ExternalAssemblies.Any(prefix => HasPrefix(assembly, prefix));
 
