@@ -1,5 +1,5 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Training;
+using SynapticPruning.Study.Data;
 
 namespace SynapticPruning.Bench;
 

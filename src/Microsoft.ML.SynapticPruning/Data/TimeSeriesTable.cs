@@ -95,7 +95,8 @@ public sealed class TimeSeriesTable
     /// <summary>Numeric column names in file order (the time column and text columns are not included).</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
-    /// <summary>Kept text column names (empty unless <see cref="TimeSeriesCsvOptions.KeepTextColumns"/> was set).</summary>
+    /// <summary>Kept text column names (empty unless the table was created with text columns, e.g. by a CSV reader asked
+    /// to keep them).</summary>
     public IReadOnlyList<string> TextColumnNames { get; }
 
     /// <summary>A copy of the timestamps, one per row, or <see langword="null"/> when the table has no time column.</summary>
@@ -125,7 +126,7 @@ public sealed class TimeSeriesTable
     {
         int i = Array.IndexOf(_textNames, name);
         if (i < 0)
-            throw new ArgumentException($"No text column '{name}'. Text columns: {List(_textNames)}. Text columns are kept only with TimeSeriesCsvOptions.KeepTextColumns = true.", nameof(name));
+            throw new ArgumentException($"No text column '{name}'. Text columns: {List(_textNames)}. A table keeps text columns only when it was created with them (a CSV reader drops them unless asked to keep them).", nameof(name));
         return (string[])_textColumns[i].Clone();
     }
 

@@ -1,10 +1,10 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;

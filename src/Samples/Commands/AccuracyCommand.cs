@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Training;

@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;
 

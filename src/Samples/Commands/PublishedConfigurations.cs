@@ -1,7 +1,7 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;
 

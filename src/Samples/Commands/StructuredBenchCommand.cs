@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML;
-using Microsoft.ML.SynapticPruning.Data;
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
+using SynapticPruning.Study.Data;
 using static TorchSharp.torch;
 
 namespace Samples.Commands;

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Data;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.SynapticPruning.Evaluation.Statistics;
+using SynapticPruning.Study.Statistics;
 
 namespace Samples.Study;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Sweeps;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Study;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.SynapticPruning.Data;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Study;
 

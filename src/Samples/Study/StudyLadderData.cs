@@ -1,4 +1,5 @@
 using Microsoft.ML.SynapticPruning.Data;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Study;
 

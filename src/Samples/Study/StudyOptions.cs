@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.SynapticPruning.Data;
+using SynapticPruning.Study.Data;
 
 namespace Samples.Study;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SynapticPruning.Study.Statistics;
 
 namespace Samples.Study;
 
@@ -141,7 +142,7 @@ public static class StudyPlots
             {
                 var values = cells.Where(c => c.Model == model && c.Method == m).Select(c => c.Mae).ToArray();
                 if (values.Length == 0) continue;
-                var ci = Microsoft.ML.SynapticPruning.Evaluation.Statistics.DescriptiveStatistics.MeanConfidenceInterval(values);
+                var ci = DescriptiveStatistics.MeanConfidenceInterval(values);
                 double err = double.IsNaN(ci.HalfWidth) ? 0 : ci.HalfWidth;
                 bars.Add(new Bar { Position = position, Value = ci.Mean, Error = err, FillColor = MethodColor(m), LineColor = Colors.Black, LineWidth = 1.5f, ErrorSize = 0.3, Size = 0.85 });
                 top = Math.Max(top, ci.Mean + err);

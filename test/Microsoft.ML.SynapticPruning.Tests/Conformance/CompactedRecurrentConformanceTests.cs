@@ -1,6 +1,6 @@
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;

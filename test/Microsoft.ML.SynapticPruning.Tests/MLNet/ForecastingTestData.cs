@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Data;
 
 namespace Microsoft.ML.SynapticPruning.Tests.MLNet;
 
@@ -22,7 +21,8 @@ public sealed class SeriesRow
 
 internal static class ForecastingTestData
 {
-    public static string BitcoinCsv => Path.Combine(BundledDatasets.FindDataRoot(), "bitcoin", "bitcoin.csv");
+    /// <summary>The bundled Bitcoin file, copied next to the test assembly (the test projects link data/ into their output).</summary>
+    public static string BitcoinCsv => Path.Combine(AppContext.BaseDirectory, "data", "bitcoin", "bitcoin.csv");
 
     public static IDataView LoadBitcoin(MLContext ml) => ml.Data.LoadFromTextFile<BtcRow>(BitcoinCsv, separatorChar: ',', hasHeader: true);
 

@@ -1,7 +1,7 @@
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
+using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.Models;
-using Microsoft.ML.SynapticPruning.Pruning.Compaction;
 using TorchSharp;
 using Xunit;
 

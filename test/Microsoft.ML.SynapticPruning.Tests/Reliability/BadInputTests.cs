@@ -3,7 +3,6 @@ using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Tests.Data;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
@@ -451,26 +450,5 @@ public sealed class BadInputTests
         using var small = TrainedForecaster.FromModule(ForecasterFactory.Create(spec), new ChannelScaler(new[] { 0.0 }, new[] { 1.0 }));
         small.PredictBatch(new float[] { 1, 2, 3, 4 }, 1, point);
         Assert.All(point, v => Assert.True(float.IsFinite(v)));
-    }
-
-    // ---------- CSV ----------
-
-    [Fact]
-    public void CsvWithAMalformedRowNamesTheLineAndColumn()
-    {
-        using var csv = new TempCsv("date,value\n2024-01-01,1.5\n2024-01-02,2.5\n2024-01-03,abc\n2024-01-04,3.0\n");
-        var e = Assert.Throws<TimeSeriesDataException>(() => TimeSeriesCsvReader.Read(csv.Path));
-        Assert.Equal(4, e.LineNumber);
-        Assert.Contains("line 4", e.Message);
-        Assert.Contains("value", e.Message);
-    }
-
-    [Fact]
-    public void CsvWithTooManyFieldsOnARowNamesTheLine()
-    {
-        using var csv = new TempCsv("date,value\n2024-01-01,1.5\n2024-01-02,2.5,7,8\n2024-01-03,3.0\n");
-        var e = Assert.Throws<TimeSeriesDataException>(() => TimeSeriesCsvReader.Read(csv.Path));
-        Assert.Equal(3, e.LineNumber);
-        Assert.Contains("line 3", e.Message);
     }
 }

@@ -1,0 +1,60 @@
+using Microsoft.ML.SynapticPruning.Pruning;
+using Xunit;
+
+namespace Microsoft.ML.SynapticPruning.Tests.Layering;
+
+/// <summary>
+/// The library's layers hold in the compiled assembly: every type reference (signatures, base types, attributes and IL
+/// in method bodies) goes down the rule of <see cref="LibraryLayers"/>, and docs/design.md shows that rule.
+/// </summary>
+public sealed class LibraryLayeringTests
+{
+    private static string LibraryPath => typeof(SynapticPruner).Assembly.Location;
+
+    [Fact]
+    public void LibraryFollowsTheLayerRule()
+    {
+        var violations = LayerChecker.Check(LibraryPath, LibraryLayers.Rule);
+        Assert.True(violations.Count == 0,
+            $"{violations.Count} layer violation(s) (rule: docs/design.md, \"Layers\"):\n" + string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void EveryLayerOfTheRuleHasTypes()
+    {
+        var namespaces = TypeReferenceReader.Read(LibraryPath).Select(t => t.Namespace).Distinct().ToArray();
+        foreach (var layer in LibraryLayers.Rule.Layers)
+            Assert.True(namespaces.Any(ns => LibraryLayers.Rule.LayerOf(ns) == layer), $"layer {layer.Name} has no type: a stale rule");
+    }
+
+    [Fact]
+    public void ModelsUseOnlyThePruningStructureDeclarations()
+    {
+        var pruning = LibraryLayers.Rule.Layers.Single(l => l.Name == "Pruning");
+        var models = LibraryLayers.Rule.Layers.Single(l => l.Name == "Models");
+        var used = TypeReferenceReader.Read(LibraryPath)
+            .Where(t => LibraryLayers.Rule.LayerOf(t.Namespace) == models)
+            .SelectMany(t => t.References.Where(r => r.Assembly is null && LibraryLayers.Rule.LayerOf(r.Namespace) == pruning)
+                .Select(r => $"{t.FullName} uses {r.FullName}"))
+            .Where(use => !LibraryLayers.PruningStructureDeclarations.Any(d => use.EndsWith(" uses " + d, StringComparison.Ordinal)))
+            .ToArray();
+        Assert.True(used.Length == 0, "Models may use only Pruning's structure declarations:\n" + string.Join("\n", used));
+    }
+
+    [Fact]
+    public void DesignDocShowsTheRuleTheTestChecks()
+    {
+        string design = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "design.md")).ReplaceLineEndings("\n");
+        Assert.True(design.Contains(LibraryLayers.Mermaid(), StringComparison.Ordinal),
+            "docs/design.md must show the layer picture the test checks; paste:\n" + LibraryLayers.Mermaid());
+        Assert.True(design.Contains(LibraryLayers.Table(), StringComparison.Ordinal),
+            "docs/design.md must show the layer table the test checks; paste:\n" + LibraryLayers.Table());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SynapticPruning.ML.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No SynapticPruning.ML.sln above {AppContext.BaseDirectory}.");
+    }
+}
