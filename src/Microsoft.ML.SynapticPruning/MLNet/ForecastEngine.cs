@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Persistence;
 
 namespace Microsoft.ML.SynapticPruning.MLNet;
@@ -130,7 +131,7 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         ArgumentNullException.ThrowIfNull(env);
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ThrowIfDisposed();
-        env.CheckAlive();
+        MlNetEnvironment.CheckAlive(env);
         _ml.Model.SaveAtomically(ModelWithHistory(), _inputSchema, modelPath);
     }
 
@@ -142,7 +143,7 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfDisposed();
-        env.CheckAlive();
+        MlNetEnvironment.CheckAlive(env);
         _ml.Model.Save(ModelWithHistory(), _inputSchema, stream);
     }
 

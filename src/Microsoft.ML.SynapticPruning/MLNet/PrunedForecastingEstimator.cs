@@ -25,7 +25,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
 
     internal PrunedForecastingEstimator(IHostEnvironment env, PrunedForecasterOptions options, SweepTrialControl? trial = null)
     {
-        _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(PrunedForecastingEstimator));
+        _host = MlNetEnvironment.Register(env, nameof(PrunedForecastingEstimator));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _trial = trial;
         ValidateOptions(options);
@@ -37,7 +37,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
+        ArgumentNullException.ThrowIfNull(inputSchema);
         CheckShape(inputSchema, _options.LabelColumnName, "Label");
         foreach (var f in _options.FeatureColumnNames) CheckShape(inputSchema, f, "Feature");
         var columns = inputSchema.ToDictionary(c => c.Name);
@@ -59,7 +59,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
     /// <summary>Trains on <paramref name="trainData"/> with early stopping (and interval calibration) on <paramref name="validationData"/>.</summary>
     public PrunedForecastingTransformer Fit(IDataView trainData, IDataView? validationData)
     {
-        _host.CheckValue(trainData, nameof(trainData));
+        ArgumentNullException.ThrowIfNull(trainData);
         var o = _options;
         ValidateOptions(o);
         GetOutputSchema(SchemaShape.Create(trainData.Schema));
@@ -75,17 +75,17 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         var training = BuildTrainingOptions(o, seed, _trial);
 
         using var ch = _host.Start("Training");
-        ch.Info($"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
+        MlNetEnvironment.Info(ch, $"Training {spec.Kind} (lookback {spec.Lookback}, horizon {spec.Horizon}, {spec.CovariateChannels} covariates) with {o.Regularization}, seed {seed}, on {train.Length} rows.");
         var progress = new Progress(ch, o.Progress);
         // mlContext.CancelExecution() stops the fit like Options.CancellationToken does: the host's state is polled and
         // turned into the token the trainer checks between batches.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(o.CancellationToken);
         using var watch = new Timer(_ =>
         {
-            try { _host.CheckAlive(); }
+            try { MlNetEnvironment.CheckAlive(_host); }
             catch (OperationCanceledException) { try { cancel.Cancel(); } catch (ObjectDisposedException) { } }
         }, null, HostPollMilliseconds, HostPollMilliseconds);
-        _host.CheckAlive();
+        MlNetEnvironment.CheckAlive(_host);
         var trained = new ForecastTrainer().Fit(() => ForecasterFactory.Create(spec), train, validation, training, progress, cancel.Token);
         if (trained.DetachResumeState() is { } resumeState)
         {
@@ -97,7 +97,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             try
             {
                 var compacted = StructuredCompaction.Compact(trained);
-                ch.Info($"Compacted the pruned structures: {Describe(trained.Spec)} → {Describe(compacted.Spec)}.");
+                MlNetEnvironment.Info(ch, $"Compacted the pruned structures: {Describe(trained.Spec)} → {Describe(compacted.Spec)}.");
                 trained.Dispose();
                 trained = compacted;
             }
@@ -114,7 +114,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             if (o.Confidence is not null && o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread)
             {
                 model = new ForecastingModel(trained, info with { IntervalMethod = PredictionIntervalMethod.MonteCarloSpread });
-                ch.Info($"Intervals: {o.Confidence:P0} quantiles of {o.MonteCarloSamples} MC-dropout samples (model uncertainty only; not calibrated).");
+                MlNetEnvironment.Info(ch, $"Intervals: {o.Confidence:P0} quantiles of {o.MonteCarloSamples} MC-dropout samples (model uncertainty only; not calibrated).");
             }
             else if (o.Confidence is float confidence)
             {
@@ -122,10 +122,10 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
                 var calibrationSeries = plan.ExternalValidation ? validation! : train;
                 var (halfWidths, n) = Conformal.HalfWidths(model, calibrationSeries, plan.Calibration, confidence);
                 if (n == 0 || halfWidths.Any(float.IsPositiveInfinity))
-                    ch.Warning($"Only {n} calibration windows for confidence {confidence}: some interval half-widths are infinite. Use more data, a larger ValidationFraction/CalibrationFraction, or a lower Confidence.");
+                    MlNetEnvironment.Warning(ch, $"Only {n} calibration windows for confidence {confidence}: some interval half-widths are infinite. Use more data, a larger ValidationFraction/CalibrationFraction, or a lower Confidence.");
                 model = new ForecastingModel(trained, info with { IntervalHalfWidths = halfWidths, CalibrationWindows = n });
             }
-            ch.Info($"Done: {info.EpochsRun} epochs, best epoch {info.BestEpoch}, global sparsity {info.GlobalSparsity:P1}, {info.TrainSeconds:F1} s.");
+            MlNetEnvironment.Info(ch, $"Done: {info.EpochsRun} epochs, best epoch {info.BestEpoch}, global sparsity {info.GlobalSparsity:P1}, {info.TrainSeconds:F1} s.");
             return new PrunedForecastingTransformer(_host, model);
         }
         catch
@@ -298,7 +298,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         public Progress(IChannel ch, IProgress<EpochReport>? user) { _ch = ch; _user = user; }
         public void Report(EpochReport r)
         {
-            _ch.Info($"epoch {r.Epoch}: train loss {r.TrainLoss:G4}, validation loss {(r.ValidationLoss is double v ? v.ToString("G4") : "-")}, target sparsity {r.TargetSparsity:P1}, sparsity {r.GlobalSparsity:P1}");
+            MlNetEnvironment.Info(_ch, $"epoch {r.Epoch}: train loss {r.TrainLoss:G4}, validation loss {(r.ValidationLoss is double v ? v.ToString("G4") : "-")}, target sparsity {r.TargetSparsity:P1}, sparsity {r.GlobalSparsity:P1}");
             _user?.Report(r);
         }
     }

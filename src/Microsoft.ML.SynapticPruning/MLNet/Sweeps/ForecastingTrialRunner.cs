@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Evaluation;
+using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Training;
 using Microsoft.ML.Transforms;
@@ -375,7 +376,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         foreach (var s in states) s?.Dispose();
     }
 
-    private IDataView Take(int rows) => new SkipTakeFilter(_env, new SkipTakeFilter.TakeOptions { Count = rows }, _data);
+    private IDataView Take(int rows) => MlNetEnvironment.TakeRows(_env, _data, rows);
 
     private static long CountRows(IDataView view)
     {
