@@ -25,7 +25,7 @@ internal static class TestSilo
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         var storage = TrialLog.Storage;
         silo.Services.AddGrainStorage(SweepClusterDefaults.StorageName,
-            (sp, _) => new ProcessWideGrainStorage(sp.GetRequiredService<Serializer>(), storage));
+            (sp, _) => new ProcessWideGrainStorage(sp.GetRequiredService<Serializer>(), storage, () => TrialLog.StorageWritesFail));
         silo.AddSweepCoordinator(o =>
         {
             o.CheckInterval = TimeSpan.FromMilliseconds(250);
