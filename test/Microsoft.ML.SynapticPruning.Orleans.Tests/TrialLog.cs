@@ -28,10 +28,10 @@ internal static class TrialLog
     /// <summary>Every acknowledged result so far.</summary>
     public static IReadOnlyList<(string TrialId, byte[] Payload)> AcknowledgedResults() => Acknowledged.ToArray();
 
-    /// <summary>Counts a coordinator call that failed (e.g. because storage was down).</summary>
+    /// <summary>Counts a worker's call to a coordinator that failed (e.g. because storage was down).</summary>
     public static void CoordinatorCallFailed() => Interlocked.Increment(ref _failedCoordinatorWrites);
 
-    /// <summary>Coordinator calls that failed since the last reset.</summary>
+    /// <summary>Workers' coordinator calls that failed since the last reset.</summary>
     public static int FailedCoordinatorCalls => Volatile.Read(ref _failedCoordinatorWrites);
 
     public static void Reset()
