@@ -162,3 +162,18 @@ public sealed class RedisStorageSiloConfigurator : ISiloConfigurator
         });
     }
 }
+
+/// <summary>One worker with two slots running <see cref="PairedSineTrialRunner"/>: two real fits at once in one process.</summary>
+public sealed class TwoSlotSineSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        TestSilo.ConfigureCommon(siloBuilder);
+        siloBuilder.Services.AddSingleton<ITrialRunner, PairedSineTrialRunner>();
+        siloBuilder.UseSweepWorker(2, o =>
+        {
+            o.AllowOversubscription = Environment.ProcessorCount < 2; // CI has 2 cores; a 1-core box still runs the test
+            o.IdleDelay = TimeSpan.FromMilliseconds(50);
+        });
+    }
+}
