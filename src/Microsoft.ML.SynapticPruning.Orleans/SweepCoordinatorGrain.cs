@@ -13,15 +13,13 @@ namespace Microsoft.ML.SynapticPruning.Orleans;
 /// so a coordinator whose silo dies comes back with everything it had acknowledged.
 /// </summary>
 /// <remarks>
-/// Nothing is acknowledged before storage has accepted it: when a write fails (the store is down or restarting), the
-/// call fails, and this activation — whose memory now holds a change that storage may not — refuses every further
-/// call and deactivates, so the next call reactivates the coordinator from what storage holds. A retried call then
-/// finds either its change stored (Submit, Complete and Lease are idempotent) or not (it is applied again).
-/// </remarks>
-/// <remarks>
-/// A grain timer (every <see cref="SweepCoordinatorOptions.CheckInterval"/>) takes back leases whose silo cluster
+/// <para>A grain timer (every <see cref="SweepCoordinatorOptions.CheckInterval"/>) takes back leases whose silo cluster
 /// membership declares dead, and leases that were not renewed within <see cref="SweepCoordinatorOptions.LeaseTimeout"/>,
-/// and queues those trials again at the head. The grain never runs a trial itself: calls stay short.
+/// and queues those trials again at the head. The grain never runs a trial itself: calls stay short.</para>
+/// <para>Nothing is acknowledged before storage has accepted it: when a write fails (the store is down or restarting),
+/// the call fails, and this activation — whose memory now holds a change that storage may not — refuses every further
+/// call and deactivates, so the next call reactivates the coordinator from what storage holds. A retried call then
+/// finds either its change stored (Submit, Complete and Lease are idempotent) or not (it is applied again).</para>
 /// </remarks>
 public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
 {
