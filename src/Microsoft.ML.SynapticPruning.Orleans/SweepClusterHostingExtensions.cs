@@ -80,6 +80,11 @@ public static class SweepClusterHostingExtensions
     /// survives any silo and a restart of the whole cluster. Endpoints are not configured here (on one machine call
     /// <c>ConfigureEndpoints</c> with distinct ports; on Kubernetes <c>UseKubernetesHosting</c>).
     /// </summary>
+    /// <remarks>
+    /// Coordinators acknowledge a change only after Redis has accepted the write; for that to survive a Redis crash,
+    /// run Redis with append-only persistence and an fsync per write (<c>--appendonly yes --appendfsync always</c>).
+    /// While Redis is down, calls that change a sweep fail and are retried by workers and clients.
+    /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="redisConfiguration">StackExchange.Redis configuration, e.g. "127.0.0.1:6379".</param>
     /// <param name="clusterId">Orleans cluster id.</param>

@@ -13,9 +13,13 @@ namespace Microsoft.ML.SynapticPruning.Orleans;
 /// so a coordinator whose silo dies comes back with everything it had acknowledged.
 /// </summary>
 /// <remarks>
-/// A grain timer (every <see cref="SweepCoordinatorOptions.CheckInterval"/>) takes back leases whose silo cluster
+/// <para>A grain timer (every <see cref="SweepCoordinatorOptions.CheckInterval"/>) takes back leases whose silo cluster
 /// membership declares dead, and leases that were not renewed within <see cref="SweepCoordinatorOptions.LeaseTimeout"/>,
-/// and queues those trials again at the head. The grain never runs a trial itself: calls stay short.
+/// and queues those trials again at the head. The grain never runs a trial itself: calls stay short.</para>
+/// <para>Nothing is acknowledged before storage has accepted it: when a write fails (the store is down or restarting),
+/// the call fails, and this activation — whose memory now holds a change that storage may not — refuses every further
+/// call and deactivates, so the next call reactivates the coordinator from what storage holds. A retried call then
+/// finds either its change stored (Submit, Complete and Lease are idempotent) or not (it is applied again).</para>
 /// </remarks>
 public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
 {
@@ -26,6 +30,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     private readonly SweepCoordinatorOptions _options;
     private readonly ILogger<SweepCoordinatorGrain> _logger;
     private bool? _advertisedQueued;
+    private string? _staleReason;
 
     /// <summary>Created by Orleans.</summary>
     public SweepCoordinatorGrain(
@@ -63,6 +68,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     public async Task<int> Submit(byte[][] trialPayloads)
     {
         ArgumentNullException.ThrowIfNull(trialPayloads);
+        ThrowIfStale();
         int added = 0;
         foreach (var payload in trialPayloads)
         {
@@ -92,7 +98,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
         }
         if (added > 0)
         {
-            await _state.WriteStateAsync();
+            await PersistAsync("Submit");
             await AdvertiseAsync();
         }
         return added;
@@ -103,6 +109,19 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     {
         ArgumentException.ThrowIfNullOrEmpty(workerId);
         ArgumentException.ThrowIfNullOrEmpty(siloAddress);
+        ThrowIfStale();
+        // A worker slot asks for a lease only when it runs nothing: a lease it still holds is one whose grant never
+        // reached it (the reply was lost, or the call timed out while storage was slow) or whose result it could not
+        // report. Grant that lease again instead of leaving it to expire.
+        foreach (var (heldId, held) in S.Trials)
+        {
+            if (held.State == TrialEntryState.Leased && held.LeaseWorker == workerId && held.LeaseSilo == siloAddress)
+            {
+                held.LeaseExpiresUtc = DateTime.UtcNow + _options.LeaseTimeout;
+                await PersistAsync("Lease");
+                return ToLease(heldId, held);
+            }
+        }
         while (S.Queue.Count > 0)
         {
             string trialId = S.Queue[0];
@@ -118,16 +137,9 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
             entry.LeaseExpiresUtc = now + _options.LeaseTimeout;
             entry.Attempts++;
             entry.LeasedBy.Add(siloAddress);
-            await _state.WriteStateAsync();
+            await PersistAsync("Lease");
             await AdvertiseAsync();
-            return new TrialLease
-            {
-                LeaseId = entry.LeaseId,
-                TrialId = trialId,
-                RequestPayload = entry.RequestPayload,
-                Attempt = entry.Attempts,
-                Timeout = _options.LeaseTimeout,
-            };
+            return ToLease(trialId, entry);
         }
         await AdvertiseAsync();
         return null;
@@ -136,11 +148,12 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     /// <inheritdoc/>
     public async Task<bool> Renew(string leaseId)
     {
+        ThrowIfStale();
         var entry = FindLease(leaseId);
         if (entry is null)
             return false;
         entry.LeaseExpiresUtc = DateTime.UtcNow + _options.LeaseTimeout;
-        await _state.WriteStateAsync();
+        await PersistAsync("Renew");
         return true;
     }
 
@@ -149,6 +162,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     {
         ArgumentException.ThrowIfNullOrEmpty(trialId);
         ArgumentNullException.ThrowIfNull(resultPayload);
+        ThrowIfStale();
         TrialResult result;
         try
         {
@@ -160,8 +174,14 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
         }
         if (result.TrialId != trialId)
             throw new ArgumentException($"The result payload is for trial '{result.TrialId}', not '{trialId}'.", nameof(resultPayload));
-        if (!S.Trials.TryGetValue(trialId, out var entry) || entry.State is TrialEntryState.Completed)
+        if (!S.Trials.TryGetValue(trialId, out var entry))
             return false;
+        if (entry.State is TrialEntryState.Completed)
+        {
+            // The same report again (a retry whose first answer was lost) is acknowledged again; any other result of
+            // a completed trial is ignored.
+            return entry.ResultPayload is { } recorded && recorded.AsSpan().SequenceEqual(resultPayload);
+        }
 
         if (result.Status == TrialStatus.Cancelled)
         {
@@ -169,7 +189,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
             if (entry.State == TrialEntryState.Leased && entry.LeaseId == leaseId)
             {
                 Requeue(trialId, entry, "worker cancelled", DateTime.UtcNow);
-                await _state.WriteStateAsync();
+                await PersistAsync("Complete (cancelled)");
                 await AdvertiseAsync();
             }
             return false;
@@ -185,7 +205,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
         entry.LeaseId = null;
         S.CompletionOrder.Add(trialId);
         entry.Sequence = S.CompletionOrder.Count;
-        await _state.WriteStateAsync();
+        await PersistAsync("Complete");
         await AdvertiseAsync();
         return true;
     }
@@ -194,6 +214,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     public async Task<int> Withdraw(string[] trialIds)
     {
         ArgumentNullException.ThrowIfNull(trialIds);
+        ThrowIfStale();
         int removed = 0;
         foreach (var id in trialIds)
         {
@@ -206,7 +227,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
         }
         if (removed > 0)
         {
-            await _state.WriteStateAsync();
+            await PersistAsync("Withdraw");
             await AdvertiseAsync();
         }
         return removed;
@@ -215,6 +236,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     /// <inheritdoc/>
     public Task<SweepStatus> Status()
     {
+        ThrowIfStale();
         int queued = 0, leased = 0, completed = 0;
         foreach (var e in S.Trials.Values)
         {
@@ -242,6 +264,7 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
     {
         if (since < 0)
             throw new ArgumentOutOfRangeException(nameof(since), since, "since must be ≥ 0 (0 = all results).");
+        ThrowIfStale();
         var trials = new List<CompletedTrial>();
         for (long i = since; i < S.CompletionOrder.Count; i++)
         {
@@ -258,6 +281,41 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
             });
         }
         return Task.FromResult(new ResultsPage { Trials = trials.ToArray(), Next = Math.Max(since, S.CompletionOrder.Count) });
+    }
+
+    private TrialLease ToLease(string trialId, TrialEntry entry) => new()
+    {
+        LeaseId = entry.LeaseId!,
+        TrialId = trialId,
+        RequestPayload = entry.RequestPayload,
+        Attempt = entry.Attempts,
+        Timeout = _options.LeaseTimeout,
+    };
+
+    /// <summary>
+    /// Writes the state. If the write fails, this activation's memory may hold a change that storage does not: it is
+    /// marked stale (every later call is refused) and deactivated, and the error propagates, so the caller is not
+    /// told that anything was recorded and its retry reaches an activation that reloads the stored state.
+    /// </summary>
+    private async Task PersistAsync(string operation, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _staleReason = $"{operation} could not write the sweep state to grain storage '{SweepClusterDefaults.StorageName}' ({ex.GetType().Name}: {ex.Message})";
+            _logger.LogWarning("Sweep {SweepId}: {Reason}; deactivating so that the next call reloads the stored state.", SweepId, _staleReason);
+            this.DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void ThrowIfStale()
+    {
+        if (_staleReason is not null)
+            throw new InvalidOperationException($"Sweep '{SweepId}': this coordinator activation is being replaced because {_staleReason}. Retry the call: the next activation reloads the stored state.");
     }
 
     private TrialEntry? FindLease(string leaseId)
@@ -291,6 +349,8 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
 
     private async Task CheckLeasesAsync(CancellationToken cancellationToken)
     {
+        if (_staleReason is not null)
+            return;
         var now = DateTime.UtcNow;
         var snapshot = _membership.CurrentSnapshot;
         var statusBySilo = new Dictionary<string, SiloStatus>(StringComparer.Ordinal);
@@ -320,22 +380,34 @@ public sealed class SweepCoordinatorGrain : Grain, ISweepCoordinatorGrain
             }
         }
         if (changed)
-        {
-            await _state.WriteStateAsync(cancellationToken);
-            await AdvertiseAsync();
-        }
+            await PersistAsync("CheckLeases", cancellationToken);
+        // Also retries an announcement to the registry that failed earlier.
+        await AdvertiseAsync();
         // Stay active while trials are leased so that the timer keeps watching them.
         if (S.Trials.Values.Any(e => e.State == TrialEntryState.Leased))
             this.DelayDeactivation(_options.LeaseTimeout);
     }
 
+    /// <summary>
+    /// Tells the registry whether this sweep has queued trials (when that changed, or <paramref name="force"/>).
+    /// Best effort: the coordinator's own state is already stored, so a failure is logged and retried by the timer.
+    /// </summary>
     private async Task AdvertiseAsync(bool force = false)
     {
         bool queued = S.Queue.Count > 0;
         if (!force && _advertisedQueued == queued)
             return;
-        await GrainFactory.GetGrain<ISweepRegistryGrain>(SweepClusterDefaults.RegistryKey).SetQueued(SweepId, queued);
-        _advertisedQueued = queued;
+        try
+        {
+            await GrainFactory.GetGrain<ISweepRegistryGrain>(SweepClusterDefaults.RegistryKey).SetQueued(SweepId, queued);
+            _advertisedQueued = queued;
+        }
+        catch (Exception ex)
+        {
+            _advertisedQueued = null;
+            _logger.LogWarning("Sweep {SweepId}: telling the registry that it has {Queued} queued trials failed ({Error}); retrying on the next check.",
+                SweepId, queued ? "" : "no", ex.Message);
+        }
         if (S.Trials.Values.Any(e => e.State == TrialEntryState.Leased))
             this.DelayDeactivation(_options.LeaseTimeout);
     }

@@ -131,4 +131,44 @@ public sealed class ClusterSweepTests(ITestOutputHelper output)
         Assert.Equal(local.EpochsRun, remote.EpochsRun);
         Assert.Equal(local.Metrics["sparsity"], remote.Metrics["sparsity"]);
     }
+
+    [Fact]
+    public async Task RealForecastTrials_OnWorkerWithTwoSlots_MatchLocalSchedulerBitForBit()
+    {
+        // Four tiny real fits that differ in seed and learning rate, so that any trial's result differs from the others'.
+        var trials = new[] { (11, 0.01), (12, 0.02), (13, 0.005), (14, 0.015) }
+            .Select(t => new TrialRequest("two-slots", Configuration.Empty.With("lr", t.Item2), seed: t.Item1, rung: 0, epochBudget: 2, maxEpochs: 2, Data))
+            .ToArray();
+
+        // Reference: the single-process LocalTrialScheduler, one trial after another.
+        var localScheduler = new LocalTrialScheduler(new SineTrialRunner(), maxParallelTrials: 1);
+        var local = new Dictionary<string, TrialResult>(StringComparer.Ordinal);
+        foreach (var t in trials)
+            local[t.TrialId] = await localScheduler.RunAsync(t, CancellationToken.None);
+        Assert.All(local.Values, r => Assert.Equal(TrialStatus.Succeeded, r.Status));
+        Assert.Equal(trials.Length, local.Values.Select(r => r.Objective).Distinct().Count());
+
+        // The same trial ids on one Orleans worker with Slots = 2: all submitted at once, two fits in the process at a time.
+        TrialLog.Reset();
+        await using var cluster = await StartClusterAsync<TwoSlotSineSiloConfigurator>(1);
+        await using var scheduler = new OrleansTrialScheduler(cluster.Client, new OrleansTrialSchedulerOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        var remote = await Task.WhenAll(trials.Select(t => scheduler.RunAsync(t, CancellationToken.None))).WaitAsync(TimeSpan.FromSeconds(120));
+
+        string silo = cluster.Primary!.SiloAddress.ToParsableString();
+        output.WriteLine($"peak trials at once on the worker: {TrialLog.PeakBySilo().GetValueOrDefault(silo)}");
+        Assert.Equal(2, TrialLog.PeakBySilo().GetValueOrDefault(silo));
+        var slotsUsed = remote.Select(r => r.Worker).Distinct().ToList();
+        output.WriteLine("slots used: " + string.Join(", ", slotsUsed));
+        Assert.Equal(2, slotsUsed.Count);
+        foreach (var r in remote)
+        {
+            var expected = local[r.TrialId];
+            output.WriteLine($"{r.TrialId}: local {expected.Objective:R}, worker {r.Objective:R} on {r.Worker}");
+            Assert.Equal(TrialStatus.Succeeded, r.Status);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Objective), BitConverter.DoubleToInt64Bits(r.Objective));
+            Assert.Equal(expected.EpochsRun, r.EpochsRun);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Metrics["sparsity"]), BitConverter.DoubleToInt64Bits(r.Metrics["sparsity"]));
+        }
+        Assert.Equal(trials.Select(t => t.TrialId).Order(), remote.Select(r => r.TrialId).Order());
+    }
 }

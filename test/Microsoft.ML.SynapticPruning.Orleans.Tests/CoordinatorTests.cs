@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.SynapticPruning.Orleans.Contracts;
 using Microsoft.ML.SynapticPruning.Sweeps;
+using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
 using Xunit.Abstractions;
@@ -141,5 +143,61 @@ public sealed class CoordinatorTests(ITestOutputHelper output)
         Assert.Equal(TrialStatus.Cancelled, result.Status);
         Assert.StartsWith("cluster unreachable", result.Error);
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"gave up after {watch.Elapsed} instead of retrying for 2 s");
+    }
+    /// <summary>A call that must succeed once the previous failure's activation has been replaced.</summary>
+    private static Task<T> Retried<T>(Func<Task<T>> call, string what)
+        => GrainCallRetry.CallAsync(call, what, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), null, CancellationToken.None);
+
+    [Fact]
+    public async Task StorageWritesFailing_CoordinatorAcknowledgesOnlyWhatIsStored_AndRetriesAreIdempotent()
+    {
+        TrialLog.Reset();
+        await using var cluster = await StartClusterAsync<LongLeaseSiloConfigurator>(1);
+        var coordinator = cluster.Client.GetGrain<ISweepCoordinatorGrain>("outage");
+        string silo = cluster.Primary!.SiloAddress.ToParsableString();
+        var a = Trial("outage", 0.25);
+        var b = Trial("outage", 0.75);
+        var c = Trial("outage", 0.5);
+        Assert.Equal(2, await coordinator.Submit(new[] { a.ToJsonBytes(), b.ToJsonBytes() }));
+        var leaseA = await coordinator.Lease("w1", silo);
+        Assert.Equal(a.TrialId, leaseA!.TrialId);
+        byte[] resultA = TrialResult.Succeeded(a.TrialId, 1.0).ToJsonBytes();
+
+        // Storage goes down: every change fails, and no call may answer as if it had been recorded.
+        TrialLog.StorageWritesFail = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => coordinator.Complete(leaseA.LeaseId, a.TrialId, resultA));
+        await Assert.ThrowsAnyAsync<Exception>(() => coordinator.Lease("w2", silo));
+        await Assert.ThrowsAnyAsync<Exception>(() => coordinator.Submit(new[] { c.ToJsonBytes() }));
+        // Reads answer from the stored state: the result that was not stored is not reported as completed.
+        Assert.Empty((await Retried(() => coordinator.Results(0), "Results")).Trials);
+        var during = await Retried(() => coordinator.Status(), "Status");
+        output.WriteLine($"during the outage: {during.Queued} queued, {during.Leased} leased, {during.Completed} completed");
+        Assert.Equal((1, 1, 0), (during.Queued, during.Leased, during.Completed));
+
+        // Storage is back: the worker's retries are applied once, and retries of answered calls are idempotent.
+        TrialLog.StorageWritesFail = false;
+        Assert.True(await Retried(() => coordinator.Complete(leaseA.LeaseId, a.TrialId, resultA), "Complete"));
+        Assert.True(await coordinator.Complete(leaseA.LeaseId, a.TrialId, resultA)); // the same report again
+        Assert.False(await coordinator.Complete(leaseA.LeaseId, a.TrialId, TrialResult.Succeeded(a.TrialId, 9.0).ToJsonBytes()));
+        var leaseB = await coordinator.Lease("w2", silo);
+        Assert.Equal(b.TrialId, leaseB!.TrialId);
+        var leaseB2 = await coordinator.Lease("w2", silo); // its answer was lost: the same lease, not a second trial
+        Assert.Equal((leaseB.LeaseId, b.TrialId, 1), (leaseB2!.LeaseId, leaseB2.TrialId, leaseB2.Attempt));
+        Assert.Null(await coordinator.Lease("w3", silo));
+        Assert.Equal(1, await coordinator.Submit(new[] { c.ToJsonBytes() }));
+        byte[] resultB = TrialResult.Succeeded(b.TrialId, 3.0).ToJsonBytes();
+        Assert.True(await coordinator.Complete(leaseB.LeaseId, b.TrialId, resultB));
+
+        // Judged from the stored state, not from the grain's answers.
+        var serializer = ((InProcessSiloHandle)cluster.Primary).SiloHost.Services.GetRequiredService<Serializer>();
+        var stored = TrialLog.Storage.Where(p => p.Key.StartsWith("sweep/", StringComparison.Ordinal) && p.Key.Contains("outage", StringComparison.Ordinal)).ToList();
+        var state = serializer.Deserialize<SweepCoordinatorState>(Assert.Single(stored).Value.Data);
+        Assert.Equal(new[] { a.TrialId, b.TrialId }, state.CompletionOrder);
+        Assert.Equal(resultA, state.Trials[a.TrialId].ResultPayload);
+        Assert.Equal(resultB, state.Trials[b.TrialId].ResultPayload);
+        Assert.Equal(TrialEntryState.Queued, state.Trials[c.TrialId].State);
+        Assert.Equal(new[] { c.TrialId }, state.Queue);
+        Assert.Equal(1, state.Trials[b.TrialId].Attempts);
+        Assert.Equal(0, state.Requeued);
     }
 }

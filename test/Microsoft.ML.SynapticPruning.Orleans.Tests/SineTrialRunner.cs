@@ -1,6 +1,7 @@
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Training;
+using Orleans.Runtime;
 
 namespace Microsoft.ML.SynapticPruning.Orleans.Tests;
 
@@ -44,5 +45,35 @@ internal sealed class SineTrialRunner : ITrialRunner
         var residuals = model.Residuals(test, 0, test.WindowCount(Lookback, Horizon));
         double mae = residuals.Values.Average(v => Math.Abs((double)v));
         return TrialResult.Succeeded(trial.TrialId, mae, new Dictionary<string, double> { ["sparsity"] = model.PruningSummary?.GlobalSparsity ?? 0 }, model.EpochsRun);
+    }
+}
+
+/// <summary>
+/// <see cref="SineTrialRunner"/> on a silo, recorded in <see cref="TrialLog"/>. Until two trials have run at once on
+/// its silo, a trial waits (up to 60 s) for a second one before it fits, so that a worker with two slots does run two
+/// real fits side by side in one process.
+/// </summary>
+internal sealed class PairedSineTrialRunner(ILocalSiloDetails silo) : ITrialRunner
+{
+    private readonly string _silo = silo.SiloAddress.ToParsableString();
+    private readonly SineTrialRunner _inner = new();
+
+    public TrialResult Run(TrialRequest trial, CancellationToken cancellationToken)
+    {
+        TrialLog.Start(_silo, trial.TrialId);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (TrialLog.PeakBySilo().GetValueOrDefault(_silo) < 2 && DateTime.UtcNow < deadline)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(10);
+            }
+            return _inner.Run(trial, cancellationToken);
+        }
+        finally
+        {
+            TrialLog.End(_silo);
+        }
     }
 }

@@ -16,6 +16,24 @@ internal static class TrialLog
     /// <summary>The storage shared by the silos of the current test cluster.</summary>
     public static ConcurrentDictionary<string, (byte[] Data, string ETag)> Storage { get; private set; } = new();
 
+    /// <summary>While true, every write to <see cref="Storage"/> fails (a storage outage).</summary>
+    public static volatile bool StorageWritesFail;
+
+    private static readonly ConcurrentQueue<(string TrialId, byte[] Payload)> Acknowledged = new();
+    private static int _failedCoordinatorWrites;
+
+    /// <summary>Records a result the coordinator acknowledged (Complete returned true, or Results returned it).</summary>
+    public static void Acknowledge(string trialId, byte[] payload) => Acknowledged.Enqueue((trialId, payload));
+
+    /// <summary>Every acknowledged result so far.</summary>
+    public static IReadOnlyList<(string TrialId, byte[] Payload)> AcknowledgedResults() => Acknowledged.ToArray();
+
+    /// <summary>Counts a worker's call to a coordinator that failed (e.g. because storage was down).</summary>
+    public static void CoordinatorCallFailed() => Interlocked.Increment(ref _failedCoordinatorWrites);
+
+    /// <summary>Workers' coordinator calls that failed since the last reset.</summary>
+    public static int FailedCoordinatorCalls => Volatile.Read(ref _failedCoordinatorWrites);
+
     public static void Reset()
     {
         lock (Gate)
@@ -24,6 +42,9 @@ internal static class TrialLog
             Peak.Clear();
             Starts.Clear();
             Storage = new();
+            StorageWritesFail = false;
+            Acknowledged.Clear();
+            _failedCoordinatorWrites = 0;
         }
     }
 

@@ -17,7 +17,11 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">A payload is not a trial request of this sweep.</exception>
     Task<int> Submit(byte[][] trialPayloads);
 
-    /// <summary>Leases the oldest queued trial to <paramref name="workerId"/> on silo <paramref name="siloAddress"/>, or returns null when none is queued.</summary>
+    /// <summary>
+    /// Leases the oldest queued trial to <paramref name="workerId"/> on silo <paramref name="siloAddress"/>, or returns
+    /// null when none is queued. A worker slot asks only when it runs nothing, so if it still holds a lease (the answer
+    /// to an earlier call was lost) that same lease is returned, renewed: retrying a lost call leaves no orphan lease.
+    /// </summary>
     Task<TrialLease?> Lease(string workerId, string siloAddress);
 
     /// <summary>Extends a lease by its timeout. False when the lease is no longer valid (taken back, or the trial completed): the worker should stop the trial.</summary>
@@ -25,8 +29,10 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
 
     /// <summary>
     /// Reports a trial's <c>TrialResult</c> JSON payload. Idempotent: the first succeeded or failed result of a trial
-    /// wins and returns true; later results return false. A cancelled result from the current lease puts the trial
-    /// back at the head of the queue (a worker shutting down).
+    /// wins and returns true once it is stored; the same payload reported again (a retry) returns true again; any
+    /// other result of a completed trial returns false. A cancelled result from the current lease puts the trial back
+    /// at the head of the queue (a worker shutting down). When the state cannot be stored the call fails and nothing
+    /// is recorded: retry it.
     /// </summary>
     Task<bool> Complete(string leaseId, string trialId, byte[] resultPayload);
 
