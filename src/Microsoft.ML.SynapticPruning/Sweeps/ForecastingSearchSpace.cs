@@ -89,6 +89,14 @@ public static class ForecastingSearchSpace
     /// <summary>A new (mutable) copy of the default forecasting search space described above.</summary>
     public static SweepSearchSpace Default => Create();
 
+    /// <summary>
+    /// A new (mutable) copy of the default space restricted to the five networks (the default before the lag-window models
+    /// joined): model ∈ {rnn, lstm, gru, patchtst, dlinear}, without trees, leaves and tree_learning_rate. A sweep still
+    /// scores the baselines.
+    /// </summary>
+    public static SweepSearchSpace Networks => Create().Remove(Trees).Remove(Leaves).Remove(TreeLearningRate)
+        .Replace(new Choice(Model, NetworkModels.ToArray()));
+
     /// <summary>Creates the default forecasting search space.</summary>
     public static SweepSearchSpace Create()
     {

@@ -83,7 +83,7 @@ public sealed class ForecastingSweepExperiment
         // best is worse on CV: the recommendation is never worse than a baseline on CV.
         var baselineRecords = ScoreBaselines(runner, o, sweepId, cancellationToken);
         var leaderboard = new Leaderboard(outcome.Records.Concat(baselineRecords));
-        var baselines = leaderboard.Rows.Where(r => baselineRecords.Any(b => b.TrialId == r.TrialId)).ToArray();
+        var baselines = baselineRecords.Select(b => leaderboard.Rows.First(r => r.TrialId == b.TrialId)).ToArray();
         var bestBaseline = baselines.Where(r => r.Status == TrialStatus.Succeeded).OrderBy(r => r.Objective).FirstOrDefault();
         bool baselineWins = bestBaseline is not null && bestBaseline.Objective < sweepBest.Objective;
         var best = baselineWins ? bestBaseline! : sweepBest;

@@ -31,7 +31,7 @@ public sealed class ForecastingSweepResult
     /// <summary>The tuner's best trial (<see cref="Sweeps.Leaderboard.Best"/> of <see cref="Outcome"/>: lowest objective among the trials with the largest epoch budget).</summary>
     public LeaderboardRow SweepBestTrial { get; }
 
-    /// <summary>The CV scores of the naive and (season &gt; 1) seasonal-naive forecasts on the sweep's folds, whatever the search space held.</summary>
+    /// <summary>The CV scores of the naive and (season &gt; 1) seasonal-naive forecasts on the sweep's folds, in that order, whatever the search space held.</summary>
     public IReadOnlyList<LeaderboardRow> Baselines { get; }
 
     /// <summary>True when a baseline beat the tuner's best on CV and is what <see cref="BestModel"/> holds.</summary>
