@@ -6,23 +6,31 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Microsoft.ML.SynapticPruning.MLNet;
 
 /// <summary>
-/// One horizon step's regression model of a FastTree or LightGbm lag-window forecaster: the ML.NET model .zip bytes
-/// (written with <c>mlContext.Model.Save</c>, kept verbatim so a re-saved model is byte-identical) and the tree
-/// ensemble loaded from them. Prediction runs the managed ensemble (no native LightGbm call), so it is thread-safe.
+/// One horizon step's regression model of a FastTree or LightGbm lag-window forecaster: the tree ensemble and its ML.NET
+/// model .zip bytes (written with <c>mlContext.Model.Save</c> when first needed, then kept verbatim so a re-saved model
+/// is byte-identical). Prediction runs the managed ensemble (no native LightGbm call), so it is thread-safe.
 /// </summary>
 internal sealed class TreeStepModel
 {
     private readonly IValueMapper _mapper;
+    private readonly Lazy<byte[]> _bytes;
 
-    private TreeStepModel(byte[] bytes, IValueMapper mapper, int features)
+    private TreeStepModel(Func<byte[]> bytes, IValueMapper mapper, int features)
     {
-        Bytes = bytes;
+        _bytes = new Lazy<byte[]>(bytes, LazyThreadSafetyMode.ExecutionAndPublication);
         _mapper = mapper;
         Features = features;
     }
 
     /// <summary>The ML.NET model .zip of this step.</summary>
-    public byte[] Bytes { get; }
+    public byte[] Bytes => _bytes.Value;
+
+    /// <summary>
+    /// Wraps a just-trained step model; its .zip bytes are written by <paramref name="save"/> only when the forecaster is
+    /// saved (trials never save, so they skip the serialisation).
+    /// </summary>
+    public static TreeStepModel FromTrained(ITransformer transformer, ForecasterKind kind, int features, Func<byte[]> save)
+        => new(save, Check(transformer, kind, features, "the trained step model"), features);
 
     /// <summary>Features the model reads.</summary>
     public int Features { get; }
@@ -47,6 +55,11 @@ internal sealed class TreeStepModel
         {
             throw new InvalidDataException($"Entry '{entry}' is not a readable ML.NET model: {e.GetBaseException().Message}", e);
         }
+        return new TreeStepModel(() => bytes, Check(transformer, kind, features, $"Entry '{entry}'"), features);
+    }
+
+    private static IValueMapper Check(ITransformer transformer, ForecasterKind kind, int features, string what)
+    {
         object? parameters = (transformer as IPredictionTransformer<object>)?.Model;
         bool expected = kind switch
         {
@@ -55,10 +68,10 @@ internal sealed class TreeStepModel
             _ => false,
         };
         if (!expected || parameters is not IValueMapper mapper)
-            throw new InvalidDataException($"Entry '{entry}' holds a {parameters?.GetType().Name ?? transformer.GetType().Name}, not a {kind} regression model.");
+            throw new InvalidDataException($"{what} holds a {parameters?.GetType().Name ?? transformer.GetType().Name}, not a {kind} regression model.");
         if (mapper.InputType is not VectorDataViewType { ItemType: NumberDataViewType n, Size: var size } || n != NumberDataViewType.Single || size != features)
-            throw new InvalidDataException($"Entry '{entry}' reads {mapper.InputType}; the forecaster's windows give {features} features.");
-        return new TreeStepModel(bytes, mapper, features);
+            throw new InvalidDataException($"{what} reads {mapper.InputType}; the forecaster's windows give {features} features.");
+        return mapper;
     }
 
     /// <summary>Scores <paramref name="count"/> feature rows (each <see cref="Features"/> long) into <paramref name="scores"/>.</summary>

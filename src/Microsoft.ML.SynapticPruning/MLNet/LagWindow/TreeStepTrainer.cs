@@ -16,7 +16,7 @@ internal static class TreeStepTrainer
 
     /// <summary>
     /// Fits the step model of step <paramref name="step"/> (0-based) on <paramref name="features"/> (one row per window)
-    /// and targets y[t+1+step] − y[t], and returns it loaded from its saved bytes (what a model file will hold).
+    /// and targets y[t+1+step] − y[t]. Its .zip bytes are written when the forecaster is first saved.
     /// </summary>
     public static TreeStepModel Fit(LagWindowForecasterOptions o, float[][] features, float[] targets, int step, int seed, CancellationToken cancellationToken)
     {
@@ -44,8 +44,12 @@ internal static class TreeStepTrainer
             }).Fit(view),
             _ => throw new ArgumentOutOfRangeException(nameof(o), o.Kind, "Only FastTree and LightGbm fit step models."),
         };
-        using var stream = new MemoryStream();
-        ml.Model.Save(model, view.Schema, stream);
-        return TreeStepModel.Load(stream.ToArray(), o.Kind, width, $"step {step}");
+        var schemaOfInput = view.Schema;
+        return TreeStepModel.FromTrained(model, o.Kind, width, () =>
+        {
+            using var stream = new MemoryStream();
+            ml.Model.Save(model, schemaOfInput, stream);
+            return stream.ToArray();
+        });
     }
 }

@@ -91,6 +91,9 @@ public sealed class ForecastingSweepExperiment
         if (ForecastingTrialRunner.IsLagWindow(best.Configuration))
         {
             var lagOptions = ForecastingTrialRunner.CreateLagWindowOptions(best.Configuration, o, seed);
+            // Intervals like a network's refit (whose options default to Confidence 0.9): the last CalibrationFraction of
+            // the windows calibrates them, so the trees are refitted on the windows before it.
+            lagOptions.Confidence = RefitConfidence;
             lagOptions.CancellationToken = cancellationToken;
             var lagModel = new LagWindowForecastingEstimator(_env, lagOptions).Fit(data);
             lagOptions.CancellationToken = default;
@@ -102,6 +105,9 @@ public sealed class ForecastingSweepExperiment
         bestOptions.CancellationToken = default;
         return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, bestOptions, null, model);
     }
+
+    /// <summary>Interval coverage of a recommended lag-window model's refit (the networks' options default, <see cref="PrunedForecasterOptions.Confidence"/>).</summary>
+    internal const float RefitConfidence = 0.9f;
 
     /// <summary>
     /// Scores the naive and (when <see cref="ForecastingSweepOptions.SeasonalPeriod"/> &gt; 1) seasonal-naive baselines on

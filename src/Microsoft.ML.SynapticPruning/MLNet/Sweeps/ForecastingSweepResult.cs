@@ -46,7 +46,12 @@ public sealed class ForecastingSweepResult
     /// </summary>
     public PrunedForecasterOptions? BestOptions { get; }
 
-    /// <summary>The options of the recommended lag-window model (naive, seasonal naive, FastTree, LightGbm); null when a network was recommended.</summary>
+    /// <summary>
+    /// The options of the recommended lag-window model (naive, seasonal naive, FastTree, LightGbm) that <see cref="BestModel"/>
+    /// was fitted with — Confidence 0.9 like a network's refit, so the trees are refitted without the last
+    /// <see cref="LagWindowForecasterOptions.CalibrationFraction"/> of the windows, which calibrate the intervals; null when a
+    /// network was recommended.
+    /// </summary>
     public LagWindowForecasterOptions? BestLagWindowOptions { get; }
 
     /// <summary>The recommended configuration refitted on all the data given to <see cref="ForecastingSweepExperiment.Run"/> (dispose it when done).</summary>
