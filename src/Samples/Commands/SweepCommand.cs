@@ -18,12 +18,22 @@ internal static class SweepCommand
     /// <summary>The help line of the command.</summary>
     public const string Help = "Hyper-parameter sweep over networks, FastTree/LightGbm on lags and naive baselines (rolling-origin CV on the first 80%), then sweep pick vs paper default LSTM vs best baseline on the last 20%. "
         + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
-        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
+        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]. "
+        + "Grid: --grid [--datasets household-power,air-quality,aapl,bitcoin,etth1] [--tuners asha,tpe,random] [--seeds 5] --grid-results FILE.jsonl [--report FILE.md] plus the options above.";
 
     private const double TestFraction = 0.2;
 
+    /// <summary>Runs one sweep with its held-out check, or the grid (<c>--grid</c>, <see cref="SweepGridCommand"/>).</summary>
     public static int Run(string[] args)
     {
+        if (args.Contains("--grid")) return SweepGridCommand.Run(args);
+        return Execute(args, out _);
+    }
+
+    /// <summary>One sweep and its held-out check (printed); <paramref name="check"/> holds the check's numbers (null when cancelled).</summary>
+    internal static int Execute(string[] args, out HeldOutCheck? check)
+    {
+        check = null;
         var cl = new CommandLine(args);
         string data = cl.String("data", "bitcoin");
         string? target = cl.String("target");
@@ -143,6 +153,8 @@ internal static class SweepCommand
         Console.WriteLine($"  sweep pick     MAE {bestMetrics.Mae.ToString("F2", inv),12}  {(bestMetrics.Mae / naive).ToString("F2", inv)}×  ({Describe(result)})");
         Console.WriteLine($"  paper default  MAE {paperMetrics.Mae.ToString("F2", inv),12}  {(paperMetrics.Mae / naive).ToString("F2", inv)}×  (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64, {epochs} epochs)");
         Console.WriteLine($"  best baseline  MAE {baselineMetrics.Mae.ToString("F2", inv),12}  {(baselineMetrics.Mae / naive).ToString("F2", inv)}×  ({baselineRow.ConfigurationSummary}{(baselineOptions.Kind == ForecasterKind.SeasonalNaive ? $", season {options.SeasonalPeriod}" : "")}; best baseline on CV)");
+        check = new HeldOutCheck(name, tunerName, seed, bestMetrics.Mae, paperMetrics.Mae, baselineMetrics.Mae, naive, Describe(result),
+            baselineRow.Configuration.GetString(ForecastingSearchSpace.Model), result.BaselineRecommended);
         return 0;
     }
 

@@ -33,6 +33,9 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// rung's fold stopped early — the fold is retrained from scratch. Training is deterministic per seed, so both give
 /// bit-identical results; resuming only saves the lower rung's epochs. Prediction intervals are off during trials
 /// (<see cref="PrunedForecasterOptions.Confidence"/> = null).</para>
+/// <para><b>Lag-window models.</b> A configuration whose model is naive, seasonal-naive, fasttree or lightgbm
+/// (<see cref="IsLagWindow"/>) is fitted with <see cref="LagWindowForecastingEstimator"/> (<see cref="CreateLagWindowOptions"/>)
+/// on the same folds and scored the same way; it has no epochs, so its result does not depend on the epoch budget.</para>
 /// <para><b>Data identity.</b> <see cref="Data"/>'s SHA-256 covers the series' bytes (label and covariates as
 /// little-endian float32, row by row) <i>and</i> the evaluation protocol (columns, horizon, folds, metric, …), because
 /// trial ids are built from it and a stored result may only be reused for the same data scored the same way. A trial
