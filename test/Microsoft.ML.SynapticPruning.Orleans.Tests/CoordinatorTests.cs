@@ -191,7 +191,7 @@ public sealed class CoordinatorTests(ITestOutputHelper output)
         // Judged from the stored state, not from the grain's answers.
         var serializer = ((InProcessSiloHandle)cluster.Primary).SiloHost.Services.GetRequiredService<Serializer>();
         var stored = TrialLog.Storage.Where(p => p.Key.StartsWith("sweep/", StringComparison.Ordinal) && p.Key.Contains("outage", StringComparison.Ordinal)).ToList();
-        var state = serializer.Deserialize<SweepCoordinatorState>(Assert.Single(stored).Value.Data);
+        var state = Assert.IsType<SweepCoordinatorState>(serializer.Deserialize<SweepCoordinatorState>(Assert.Single(stored).Value!.Data));
         Assert.Equal(new[] { a.TrialId, b.TrialId }, state.CompletionOrder);
         Assert.Equal(resultA, state.Trials[a.TrialId].ResultPayload);
         Assert.Equal(resultB, state.Trials[b.TrialId].ResultPayload);

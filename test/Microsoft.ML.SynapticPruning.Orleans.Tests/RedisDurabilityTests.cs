@@ -130,6 +130,6 @@ public sealed class RedisDurabilityTests(ITestOutputHelper output)
             && k.ToString().Contains(SweepId, StringComparison.Ordinal)).ToList();
         var data = await connection.GetDatabase().HashGetAsync(Assert.Single(coordinatorKeys), "data");
         Assert.True(data.HasValue, "the coordinator's Redis record has no data field");
-        return serializer.Deserialize<SweepCoordinatorState>(BinaryData.FromBytes((byte[])data!));
+        return Assert.IsType<SweepCoordinatorState>(serializer.Deserialize<SweepCoordinatorState>(BinaryData.FromBytes((byte[])data!)));
     }
 }

@@ -17,12 +17,18 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// whichever is smaller), one <c>buffer/&lt;name&gt;</c> per buffer (BatchNorm statistics) and optional <c>history.bin</c>.
 /// Shapes come from the rebuilt network and are checked before any tensor is filled.
 /// </summary>
+/// <remarks>A lag-window model (naive, seasonal naive, FastTree, LightGbm) is written by <see cref="LagWindowModelSerializer"/>
+/// into the same payload format (format version 2, so older releases refuse it with "upgrade"); <see cref="ReadModel"/>
+/// dispatches on the kind stored in <c>model.json</c>.</remarks>
 internal static class ForecastingModelSerializer
 {
-    public const int PayloadVersion = 1;
-    private const string InfoEntry = "model.json";
+    /// <summary>The newest payload format this library reads (1 = networks, 2 = lag-window models).</summary>
+    public const int PayloadVersion = 2;
+    /// <summary>The format version network payloads are written with (unchanged, so their bytes are too).</summary>
+    public const int NetworkPayloadVersion = 1;
+    internal const string InfoEntry = "model.json";
     private const string ScalerEntry = "scaler.bin";
-    private const string HistoryEntry = "history.bin";
+    internal const string HistoryEntry = "history.bin";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -31,10 +37,25 @@ internal static class ForecastingModelSerializer
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>Writes a network or a lag-window model.</summary>
+    public static ModelPayload Write(IForecastingModel model) => model switch
+    {
+        ForecastingModel network => Write(network),
+        LagWindowModel lagWindow => LagWindowModelSerializer.Write(lagWindow),
+        _ => throw new ArgumentException($"{model?.GetType().Name ?? "null"} is not a forecaster this library can save.", nameof(model)),
+    };
+
+    /// <summary>Reads a network or a lag-window model, whichever <c>model.json</c> describes.</summary>
+    public static IForecastingModel ReadModel(ModelPayload payload)
+    {
+        var info = ReadInfo(payload);
+        return info.Spec.Kind.IsLagWindow() ? LagWindowModelSerializer.Read(info, payload) : Read(payload);
+    }
+
     public static ModelPayload Write(ForecastingModel model)
     {
         var payload = new ModelPayload();
-        payload.AddText(InfoEntry, JsonSerializer.Serialize(new StoredInfo(PayloadVersion, model.Info), Json));
+        payload.AddText(InfoEntry, WriteInfo(NetworkPayloadVersion, model.Info));
         payload.Add(ScalerEntry, WriteScaler(model.Forecaster.Scaler));
         var masks = model.Forecaster.PruningSummary?.Masks;
         foreach (var (name, p) in model.Forecaster.Module.named_parameters())
@@ -53,20 +74,10 @@ internal static class ForecastingModelSerializer
 
     public static ForecastingModel Read(ModelPayload payload)
     {
-        StoredInfo stored;
-        try
-        {
-            stored = JsonSerializer.Deserialize<StoredInfo>(payload.GetText(InfoEntry), Json)
-                ?? throw new InvalidDataException($"Entry '{InfoEntry}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Entry '{InfoEntry}' is not valid model metadata: {e.Message}", e);
-        }
-        if (stored.Version > PayloadVersion)
-            throw new InvalidDataException($"This model was written with forecaster format version {stored.Version}; this library reads up to version {PayloadVersion}. Upgrade Microsoft.ML.SynapticPruning.");
-        var info = stored.Info ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no model description.");
-        var spec = info.Spec ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no architecture.");
+        var info = ReadInfo(payload);
+        var spec = info.Spec;
+        if (!spec.Kind.IsNetwork())
+            throw new InvalidDataException($"Entry '{InfoEntry}' describes a {spec.Kind} lag-window model, not a network.");
         try { ForecasterFactory.Validate(spec); }
         catch (ArgumentException e) { throw new InvalidDataException($"Entry '{InfoEntry}' describes an invalid architecture: {e.Message}", e); }
         ModelLoadLimits.Check(info, payload, InfoEntry); // before any network exists
@@ -121,6 +132,31 @@ internal static class ForecastingModelSerializer
         var forecaster = TrainedForecaster.FromModule(module, scaler, pruning: pruning);
         return new ForecastingModel(forecaster, info, history);
     }
+
+    /// <summary>Parses <c>model.json</c>: format version, description and a known kind (nothing else is checked here).</summary>
+    internal static ForecastingModelInfo ReadInfo(ModelPayload payload)
+    {
+        StoredInfo stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<StoredInfo>(payload.GetText(InfoEntry), Json)
+                ?? throw new InvalidDataException($"Entry '{InfoEntry}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Entry '{InfoEntry}' is not valid model metadata: {e.Message}", e);
+        }
+        if (stored.Version > PayloadVersion)
+            throw new InvalidDataException($"This model was written with forecaster format version {stored.Version}; this library reads up to version {PayloadVersion}. Upgrade Microsoft.ML.SynapticPruning.");
+        var info = stored.Info ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no model description.");
+        _ = info.Spec ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no architecture.");
+        if (!Enum.IsDefined(info.Spec.Kind))
+            throw new InvalidDataException($"Entry '{InfoEntry}' declares an unknown forecaster kind {(int)info.Spec.Kind}.");
+        return info;
+    }
+
+    /// <summary>Serialises <c>model.json</c> with its format version.</summary>
+    internal static string WriteInfo(int version, ForecastingModelInfo info) => JsonSerializer.Serialize(new StoredInfo(version, info), Json);
 
     private static float[] ReadFloats(Tensor t)
     {

@@ -8,8 +8,9 @@ public static class ForecastingSweepCatalog
 {
     /// <summary>
     /// Creates a forecasting sweep: <c>ml.Forecasting.CreateSweep(new ForecastingSweepOptions { LabelColumnName = "Close", Horizon = 7 }).Run(data)</c>
-    /// tunes architecture, regularization (synaptic pruning, dropout, MC dropout) and training settings by rolling-origin
-    /// cross-validation and returns a leaderboard and the best model refitted on all of <c>data</c>.
+    /// tunes the model (networks, FastTree/LightGbm on lag windows, naive models), regularization (synaptic pruning, dropout,
+    /// MC dropout) and training settings by rolling-origin cross-validation, scores the naive and seasonal-naive baselines on
+    /// the same folds, and returns a leaderboard and the recommended model (never worse than a baseline on CV) refitted on all of <c>data</c>.
     /// </summary>
     /// <param name="catalog">mlContext.Forecasting.</param>
     /// <param name="options">The sweep's settings.</param>

@@ -27,6 +27,56 @@ internal static class ModelLoadLimits
     /// <summary>Largest number of Monte-Carlo samples a file may declare (each forecast runs that many passes).</summary>
     public const int MaxMonteCarloSamples = 10_000;
 
+    /// <summary>Most step models a FastTree/LightGbm lag-window file may hold (one per horizon step).</summary>
+    public const int MaxTreeSteps = 10_000;
+
+    /// <summary>Most features (lags × input columns) a lag-window window may have; a forecast block allocates this many floats per row.</summary>
+    public const int MaxLagFeatures = 1_000_000;
+
+    /// <summary>Largest ML.NET model .zip one step entry may hold (256 MiB).</summary>
+    public const int MaxTreeStepBytes = 256 << 20;
+
+    /// <summary>
+    /// The bounds of a lag-window model (naive, seasonal naive, FastTree, LightGbm), checked before any step model is
+    /// loaded: one target channel, lookback, horizon, channels and lags × channels within their limits, naive lookback 1,
+    /// seasonal-naive lookback = the season, one interval half-width per step, at most <see cref="MaxTreeSteps"/> step
+    /// entries of at most <see cref="MaxTreeStepBytes"/> each, and no network weights.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A bound is broken; the message names <paramref name="infoEntry"/> (or the entry) and the limit.</exception>
+    public static void CheckLagWindow(ForecastingModelInfo info, ModelPayload payload, string infoEntry)
+    {
+        var spec = info.Spec;
+        Bound(spec.Lookback, MaxLookback, nameof(ForecasterSpec.Lookback), infoEntry);
+        Bound(spec.Horizon, MaxHorizon, nameof(ForecasterSpec.Horizon), infoEntry);
+        Bound((long)spec.TargetChannels + spec.CovariateChannels, MaxChannels, "TargetChannels + CovariateChannels", infoEntry);
+        if (spec.Lookback < 1 || spec.Horizon < 1 || spec.TargetChannels != 1 || spec.CovariateChannels < 0)
+            throw new InvalidDataException($"Entry '{infoEntry}' declares a {spec.Kind} model with Lookback {spec.Lookback}, Horizon {spec.Horizon}, {spec.TargetChannels} target and {spec.CovariateChannels} covariate channels; a lag-window model has Lookback ≥ 1, Horizon ≥ 1 and one target.");
+        Bound((long)spec.Lookback * (spec.TargetChannels + spec.CovariateChannels), MaxLagFeatures, "Lookback × (TargetChannels + CovariateChannels)", infoEntry);
+        if (spec.Kind == ForecasterKind.Naive && spec.Lookback != 1)
+            throw new InvalidDataException($"Entry '{infoEntry}' declares a Naive model with Lookback {spec.Lookback}; the naive forecast reads 1 row.");
+        if (spec.Kind == ForecasterKind.SeasonalNaive && spec.Lookback != info.SeasonalPeriod)
+            throw new InvalidDataException($"Entry '{infoEntry}' declares a SeasonalNaive model with Lookback {spec.Lookback} and SeasonalPeriod {info.SeasonalPeriod}; they must be equal.");
+        if (!spec.Kind.IsTreeEnsemble() && spec.CovariateChannels != 0)
+            throw new InvalidDataException($"Entry '{infoEntry}' declares a {spec.Kind} model with {spec.CovariateChannels} covariates; the naive models read none.");
+        if (info.FeatureColumnNames is null || info.FeatureColumnNames.Length != spec.CovariateChannels)
+            throw new InvalidDataException($"Entry '{infoEntry}' names {info.FeatureColumnNames?.Length ?? 0} feature columns for {spec.CovariateChannels} covariate channels.");
+        if (info.IntervalHalfWidths is { } hw && hw.Length != spec.Horizon)
+            throw new InvalidDataException($"Entry '{infoEntry}' holds {hw.Length} interval half-widths for horizon {spec.Horizon}.");
+        if (spec.Kind.IsTreeEnsemble()) Bound(spec.Horizon, MaxTreeSteps, "Horizon (one tree model per step)", infoEntry);
+        int steps = 0;
+        foreach (string name in payload.EntryNames)
+        {
+            if (name.StartsWith("param/", StringComparison.Ordinal) || name.StartsWith("buffer/", StringComparison.Ordinal))
+                throw new InvalidDataException($"Entry '{name}' holds network weights, but '{infoEntry}' describes a {spec.Kind} lag-window model. The file is damaged or was edited.");
+            if (!name.StartsWith("step/", StringComparison.Ordinal)) continue;
+            if (++steps > MaxTreeSteps)
+                throw new InvalidDataException($"This file holds more than {MaxTreeSteps:N0} step models (at '{name}'); a model file may hold at most {MaxTreeSteps:N0}.");
+            int length = payload.Get(name).Length;
+            if (length > MaxTreeStepBytes)
+                throw new InvalidDataException($"Entry '{name}' holds {length:N0} bytes; a step model may hold at most {MaxTreeStepBytes:N0}. The file is damaged or not a model of this library.");
+        }
+    }
+
     /// <summary>Throws <see cref="InvalidDataException"/> naming <paramref name="infoEntry"/> and the limit when a bound is broken.</summary>
     public static void Check(ForecastingModelInfo info, ModelPayload payload, string infoEntry)
     {

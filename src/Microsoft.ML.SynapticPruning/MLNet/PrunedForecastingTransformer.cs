@@ -12,7 +12,9 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// column (and interval bounds when fitted with a confidence level) computed from the <c>Lookback</c> rows ending at
 /// each row; rows with too little history, or a NaN in their window, get a NaN vector. It is not a row-to-row mapper:
 /// to forecast from new observations use <see cref="ForecastEngineExtensions.CreateForecastEngine{TRow}"/>.
-/// Saved and loaded with <c>mlContext.Model.Save</c>/<c>Load</c> (see docs/persistence.md).
+/// Saved and loaded with <c>mlContext.Model.Save</c>/<c>Load</c> (see docs/persistence.md). Despite its name it also holds
+/// the lag-window models (naive, seasonal naive, FastTree, LightGbm; <see cref="LagWindowForecastingEstimator"/>), so
+/// every forecaster a sweep can recommend has the same columns, evaluation, intervals, engine and file format.
 /// </summary>
 public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, IDisposable
 {
@@ -25,13 +27,13 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
 
     private readonly IHost _host;
 
-    internal PrunedForecastingTransformer(IHostEnvironment env, ForecastingModel model)
+    internal PrunedForecastingTransformer(IHostEnvironment env, IForecastingModel model)
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(PrunedForecastingTransformer));
         Model = model;
     }
 
-    internal ForecastingModel Model { get; }
+    internal IForecastingModel Model { get; }
 
     /// <summary>Everything the model knows about itself: architecture, columns, history, sparsity per layer, intervals.</summary>
     public ForecastingModelInfo Info => Model.Info;
@@ -39,7 +41,7 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
     /// <summary>The architecture.</summary>
     public ForecasterSpec Spec => Model.Info.Spec;
 
-    /// <summary>Per-epoch train/validation loss and sparsity.</summary>
+    /// <summary>Per-epoch train/validation loss and sparsity (empty for a lag-window model).</summary>
     public IReadOnlyList<EpochReport> TrainingHistory => Model.Info.History;
 
     /// <summary>Final sparsity of each prunable tensor (empty when not pruned). In a small PatchTST the head holds most weights, so a global threshold prunes mostly the head.</summary>
@@ -97,11 +99,11 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
         var reader = ModelIO.BeginLoad(ctx, Format);
         byte[] blob = reader.ReadBlob(PayloadStream, maxLength: 1L << 31);
         var payload = Persistence.ModelPayload.FromBytes(blob);
-        return new PrunedForecastingTransformer(env, ForecastingModelSerializer.Read(payload));
+        return new PrunedForecastingTransformer(env, ForecastingModelSerializer.ReadModel(payload));
     }
 
     internal PrunedForecastingTransformer WithHistory(float[] history) => new(_host, Model.WithHistory(history));
 
-    /// <summary>Releases the native network.</summary>
+    /// <summary>Releases the native network (nothing for a lag-window model).</summary>
     public void Dispose() => Model.Dispose();
 }

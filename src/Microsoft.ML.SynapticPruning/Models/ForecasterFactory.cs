@@ -131,6 +131,9 @@ public static class ForecasterFactory
         ArgumentNullException.ThrowIfNull(spec);
         if (!Enum.IsDefined(spec.Kind))
             throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Kind must be one of Rnn, Lstm, Gru, PatchTst, DLinear.");
+        if (!spec.Kind.IsNetwork())
+            throw new ArgumentException(
+                $"ForecasterKind.{spec.Kind} is a lag-window model, not a network: fit it with mlContext.Forecasting.LagWindow(new LagWindowForecasterOptions {{ Kind = ForecasterKind.{spec.Kind} }}).", nameof(spec));
         Positive(spec.Lookback, nameof(ForecasterSpec.Lookback), "the number of past rows per window");
         Positive(spec.Horizon, nameof(ForecasterSpec.Horizon), "the number of steps forecast at once");
         Positive(spec.TargetChannels, nameof(ForecasterSpec.TargetChannels), "the number of forecast columns");

@@ -1,6 +1,9 @@
 namespace Microsoft.ML.SynapticPruning.Models;
 
-/// <summary>The forecasting architectures the library trains.</summary>
+/// <summary>
+/// The forecasters the library trains: five networks (RNN … DLinear) and four lag-window models (naive, seasonal naive,
+/// FastTree, LightGbm; <see cref="MLNet.LagWindowForecasterOptions"/>) that no network is built for.
+/// </summary>
 public enum ForecasterKind
 {
     /// <summary>Elman RNN (tanh), last hidden state → linear head.</summary>
@@ -13,6 +16,14 @@ public enum ForecasterKind
     PatchTst,
     /// <summary>DLinear (Zeng et al. 2023): moving-average decomposition and two linear maps.</summary>
     DLinear,
+    /// <summary>Not a network: the last observed value repeated for every horizon step (lookback 1).</summary>
+    Naive,
+    /// <summary>Not a network: the value one season earlier (lookback = the season m; step h repeats row h mod m of the window).</summary>
+    SeasonalNaive,
+    /// <summary>Not a network: ML.NET FastTree regression on lag windows, one model per horizon step (direct strategy).</summary>
+    FastTree,
+    /// <summary>Not a network: ML.NET LightGbm regression on lag windows, one model per horizon step (direct strategy).</summary>
+    LightGbm,
 }
 
 /// <summary>Per-window normalisation applied inside the model and undone at its output.</summary>

@@ -8,21 +8,32 @@ namespace Samples.Commands;
 
 /// <summary>
 /// <c>sweep</c>: a hyper-parameter sweep through the ML.NET API (<c>ml.Forecasting.CreateSweep</c>) on the first 80 % of a
-/// series, scored by rolling-origin CV; then the best configuration, the paper's default configuration (LSTM, pruning
-/// 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64) and the naive forecast are compared
-/// on the last 20 %, which the sweep never saw.
+/// series, scored by rolling-origin CV, over networks, FastTree/LightGbm on lag windows and the naive models; the
+/// recommendation is never worse than the naive/seasonal-naive baselines on CV. Then the held-out check: the sweep's pick,
+/// the paper's default configuration (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3,
+/// batch 64) and the best baseline on CV, all fitted on the first 80 %, are scored on the last 20 %, which the sweep never saw.
 /// </summary>
 internal static class SweepCommand
 {
     /// <summary>The help line of the command.</summary>
-    public const string Help = "Hyper-parameter sweep (rolling-origin CV on the first 80%), then best vs paper default vs naive on the last 20%. "
+    public const string Help = "Hyper-parameter sweep over networks, FastTree/LightGbm on lags and naive baselines (rolling-origin CV on the first 80%), then sweep pick vs paper default LSTM vs best baseline on the last 20%. "
         + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
-        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]";
+        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]. "
+        + "Grid: --grid [--datasets household-power,air-quality,aapl,bitcoin,etth1] [--tuners asha,tpe,random] [--seeds 5] --grid-results FILE.jsonl [--report FILE.md] plus the options above.";
 
     private const double TestFraction = 0.2;
 
+    /// <summary>Runs one sweep with its held-out check, or the grid (<c>--grid</c>, <see cref="SweepGridCommand"/>).</summary>
     public static int Run(string[] args)
     {
+        if (args.Contains("--grid")) return SweepGridCommand.Run(args);
+        return Execute(args, out _);
+    }
+
+    /// <summary>One sweep and its held-out check (printed); <paramref name="check"/> holds the check's numbers (null when cancelled).</summary>
+    internal static int Execute(string[] args, out HeldOutCheck? check)
+    {
+        check = null;
         var cl = new CommandLine(args);
         string data = cl.String("data", "bitcoin");
         string? target = cl.String("target");
@@ -110,10 +121,15 @@ internal static class SweepCommand
         Console.WriteLine($"Stopped: {o.StopReason} after {o.Elapsed.TotalSeconds:F0} s; {o.TrialsExecuted} trials run, {o.TrialsReused} reused, {o.Records.Count} finished.");
         foreach (var w in o.Warnings) Console.WriteLine($"  warning: {w}");
         Console.WriteLine();
-        Console.WriteLine("Leaderboard (objective = mean over folds; low rungs trained fewer epochs and, with pruning, had not reached s_f):");
+        Console.WriteLine("Leaderboard (objective = mean over folds; low rungs trained fewer epochs and, with pruning, had not reached s_f; baselines always scored):");
         Console.Write(result.Leaderboard.Format());
         Console.WriteLine();
-        Console.WriteLine($"Best: {result.BestTrial.TrialId} ({result.BestOptions.GetType().Name}, {result.BestOptions.Regularization}) {result.BestConfiguration}");
+        foreach (var b in result.Baselines)
+            Console.WriteLine($"Baseline {b.ConfigurationSummary}: CV {options.Metric} {b.Objective.ToString("G5", inv)}{(b.Error is null ? "" : $" (failed: {b.Error})")}");
+        Console.WriteLine($"Tuner's best: {result.SweepBestTrial.TrialId} CV {options.Metric} {result.SweepBestTrial.Objective.ToString("G5", inv)} {result.SweepBestTrial.ConfigurationSummary}");
+        Console.WriteLine(result.BaselineRecommended
+            ? $"Recommended: the baseline {result.BestConfiguration} — it beats the tuner's best on CV."
+            : $"Recommended: {result.BestTrial.TrialId} ({Describe(result)}) {result.BestConfiguration}");
 
         // Held-out test: the last 20 %, never seen by the sweep.
         using var best = result.BestModel;
@@ -125,14 +141,26 @@ internal static class SweepCommand
         };
         using var paper = ml.Forecasting.PrunedLstm(paperOptions).Fit(sweepView);
         var paperMetrics = ml.Forecasting.Evaluate(paper.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
+        // The best baseline on CV (never the held-out tail), refitted on the sweep's rows like the other two.
+        var baselineRow = result.Baselines.Where(b => b.Status == TrialStatus.Succeeded).OrderBy(b => b.Objective).FirstOrDefault()
+            ?? throw new InvalidOperationException("No baseline could be scored on the sweep's folds: " + string.Join("; ", result.Baselines.Select(b => b.Error)));
+        var baselineOptions = ForecastingTrialRunner.CreateLagWindowOptions(baselineRow.Configuration, options, seed);
+        using var baseline = ml.Forecasting.LagWindow(baselineOptions).Fit(sweepView);
+        var baselineMetrics = ml.Forecasting.Evaluate(baseline.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
         double naive = NaiveMae(values, testStart, options.Horizon);
         Console.WriteLine();
-        Console.WriteLine($"Held-out test (rows [{testStart}, {rows}), {bestMetrics.WindowCount} windows, horizon {options.Horizon}); all three fitted on rows [0, {testStart}):");
-        Console.WriteLine($"  sweep best     MAE {bestMetrics.Mae.ToString("F2", inv),12}  ({result.BestOptions.GetType().Name.Replace("Options", "")}, {result.BestOptions.Regularization})");
-        Console.WriteLine($"  paper default  MAE {paperMetrics.Mae.ToString("F2", inv),12}  (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64, {epochs} epochs)");
-        Console.WriteLine($"  naive          MAE {naive.ToString("F2", inv),12}  (last value repeated)");
+        Console.WriteLine($"Held-out test (rows [{testStart}, {rows}), {bestMetrics.WindowCount} windows, horizon {options.Horizon}); all three fitted on rows [0, {testStart}), MAE and × naive MAE:");
+        Console.WriteLine($"  sweep pick     MAE {bestMetrics.Mae.ToString("F2", inv),12}  {(bestMetrics.Mae / naive).ToString("F2", inv)}×  ({Describe(result)})");
+        Console.WriteLine($"  paper default  MAE {paperMetrics.Mae.ToString("F2", inv),12}  {(paperMetrics.Mae / naive).ToString("F2", inv)}×  (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64, {epochs} epochs)");
+        Console.WriteLine($"  best baseline  MAE {baselineMetrics.Mae.ToString("F2", inv),12}  {(baselineMetrics.Mae / naive).ToString("F2", inv)}×  ({baselineRow.ConfigurationSummary}{(baselineOptions.Kind == ForecasterKind.SeasonalNaive ? $", season {options.SeasonalPeriod}" : "")}; best baseline on CV)");
+        check = new HeldOutCheck(name, tunerName, seed, bestMetrics.Mae, paperMetrics.Mae, baselineMetrics.Mae, naive, Describe(result),
+            baselineRow.Configuration.GetString(ForecastingSearchSpace.Model), result.BaselineRecommended);
         return 0;
     }
+
+    private static string Describe(ForecastingSweepResult result) => result.BestOptions is { } network
+        ? $"{network.GetType().Name.Replace("Options", "")}, {network.Regularization}"
+        : $"{result.BestLagWindowOptions!.Kind}, lookback {result.BestModel.Spec.Lookback}";
 
     /// <summary>The settings that define how trials are scored; the sweep passes them to its workers verbatim.</summary>
     internal static ForecastingSweepOptions ProtocolOptions(CommandLine cl, int defaultSeason)
@@ -171,9 +199,19 @@ internal static class SweepCommand
             throw new ArgumentException($"--models: unknown model(s) {string.Join(", ", unknown)}; use a comma-separated subset of {string.Join(",", ForecastingSearchSpace.Models)}.");
         var space = ForecastingSearchSpace.Default;
         bool recurrent = models.Any(m => m is "rnn" or "lstm" or "gru");
+        bool networks = models.Any(ForecastingSearchSpace.NetworkModels.Contains);
+        bool trees = models.Any(ForecastingSearchSpace.TreeModels.Contains);
         if (!models.Contains("patchtst")) space.Remove(ForecastingSearchSpace.DModel).Remove(ForecastingSearchSpace.Heads);
         if (!recurrent) space.Remove(ForecastingSearchSpace.HiddenSize);
         if (!recurrent && !models.Contains("patchtst")) space.Remove(ForecastingSearchSpace.Layers);
+        if (!networks)
+        {
+            foreach (var p in space.Parameters.Where(p => p.Condition?.Parent == ForecastingSearchSpace.Regularization).Select(p => p.Name).ToArray())
+                space.Remove(p);
+            space.Remove(ForecastingSearchSpace.Regularization).Remove(ForecastingSearchSpace.LearningRate).Remove(ForecastingSearchSpace.BatchSize);
+        }
+        if (!trees) space.Remove(ForecastingSearchSpace.Trees).Remove(ForecastingSearchSpace.Leaves).Remove(ForecastingSearchSpace.TreeLearningRate);
+        if (!networks && !trees) space.Remove(ForecastingSearchSpace.Lookback);
         return space.Replace(new Choice(ForecastingSearchSpace.Model, models.Distinct().ToArray()));
     }
 

@@ -133,7 +133,7 @@ public sealed class ForeignComponentTests : IClassFixture<SavedForecasterFixture
     }
 
     /// <summary>Replaces the header's loader assembly name (UTF-16, just before the 8-byte tail) and fixes the offsets after it.</summary>
-    private static byte[] WithAssemblyName(byte[] key, string assemblyName)
+    internal static byte[] WithAssemblyName(byte[] key, string assemblyName)
     {
         long at = BitConverter.ToInt64(key, FpAssemblyNameAt);
         long tail = BitConverter.ToInt64(key, FpTailAt);

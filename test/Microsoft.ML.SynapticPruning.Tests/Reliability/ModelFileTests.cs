@@ -219,8 +219,8 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
                 var old = ModelPayload.FromBytes(p);
                 var rebuilt = new ModelPayload();
                 foreach (var name in old.EntryNames)
-                    rebuilt.Add(name, name == "model.json" ? System.Text.Encoding.UTF8.GetBytes(old.GetText(name).Replace("{\"Version\":1,", "{\"Version\":2,")) : old.Get(name).Span);
-                Assert.Contains("\"Version\":2", rebuilt.GetText("model.json"));
+                    rebuilt.Add(name, name == "model.json" ? System.Text.Encoding.UTF8.GetBytes(old.GetText(name).Replace("{\"Version\":1,", "{\"Version\":3,")) : old.Get(name).Span);
+                Assert.Contains("\"Version\":3", rebuilt.GetText("model.json"));
                 return rebuilt.ToArray();
             }),
         };
@@ -229,7 +229,7 @@ public sealed class ModelFileTests : IClassFixture<SavedForecasterFixture>
         var plain = Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
         Assert.Contains("Upgrade", InnerInvalidData(plain).Message);
         var e = Assert.Throws<InvalidDataException>(() => ml.Model.LoadForecaster(path, out _));
-        Assert.Contains("newer version", e.Message.Replace("written with forecaster format version 2", "newer version"));
+        Assert.Contains("newer version", e.Message.Replace("written with forecaster format version 3", "newer version"));
         Assert.Contains("Upgrade", e.Message);
     }
 

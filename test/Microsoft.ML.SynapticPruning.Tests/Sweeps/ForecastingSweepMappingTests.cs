@@ -123,6 +123,11 @@ public sealed class ForecastingSweepMappingTests
         for (int i = 0; i < 300; i++)
         {
             var c = space.Sample(random);
+            if (ForecastingTrialRunner.IsLagWindow(c))
+            {
+                ForecastingTrialRunner.CreateLagWindowOptions(c, Sweep, i).Validate();
+                continue;
+            }
             var o = ForecastingTrialRunner.CreateOptions(c, Sweep, 20, i);
             PrunedForecastingEstimator.ValidateOptions(o); // builds the spec and the training options
             models.Add(o.GetType());

@@ -102,24 +102,35 @@ public sealed class ForecastingSweepTests
         _output.WriteLine($"first run {watch.Elapsed.TotalSeconds:F1} s");
         _output.WriteLine(result.Leaderboard.Format());
 
-        Assert.Equal(4, result.Leaderboard.Rows.Count);
+        Assert.Equal(4, result.Outcome.Leaderboard.Rows.Count);
+        Assert.Equal(6, result.Leaderboard.Rows.Count);                          // + the naive and seasonal-naive baselines
+        Assert.Equal(new[] { "naive", "seasonal-naive" }, result.Baselines.Select(b => b.Configuration.GetString("model")));
         Assert.Equal(4, result.Outcome.TrialsExecuted);
         Assert.Equal(SweepStopReason.MaxTrials, result.Outcome.StopReason);
-        var ok = result.Leaderboard.Rows.Where(r => r.Status == TrialStatus.Succeeded).ToArray();
+        var ok = result.Outcome.Leaderboard.Rows.Where(r => r.Status == TrialStatus.Succeeded).ToArray();
         Assert.NotEmpty(ok);
-        Assert.Equal(ok.Min(r => r.Objective), result.BestTrial.Objective);
-        Assert.All(ok, r => Assert.Equal(r.Metrics["mae"], r.Objective)); // Metric = Mae
+        Assert.Equal(ok.Min(r => r.Objective), result.SweepBestTrial.Objective);
+        Assert.Equal(Math.Min(ok.Min(r => r.Objective), result.Baselines.Min(b => b.Objective)), result.BestTrial.Objective); // never worse than a baseline
+        Assert.All(result.Leaderboard.Rows, r => Assert.Equal(r.Metrics["mae"], r.Objective)); // Metric = Mae
         Assert.Equal(result.BestTrial.Configuration, result.BestConfiguration);
-        string model = result.BestConfiguration.GetString("model");
-        Assert.Equal(model == "lstm" ? typeof(PrunedLstmOptions) : typeof(PrunedDLinearOptions), result.BestOptions.GetType());
-        Assert.Equal(2, result.BestOptions.MaxEpochs);
+        if (result.BaselineRecommended)
+        {
+            Assert.Null(result.BestOptions);
+            Assert.Equal(result.BestLagWindowOptions!.EffectiveLookback, result.BestModel.Spec.Lookback);
+        }
+        else
+        {
+            string model = result.BestConfiguration.GetString("model");
+            Assert.Equal(model == "lstm" ? typeof(PrunedLstmOptions) : typeof(PrunedDLinearOptions), result.BestOptions!.GetType());
+            Assert.Equal(2, result.BestOptions.MaxEpochs);
+            Assert.Equal(result.BestOptions.Lookback, result.BestModel.Spec.Lookback);
+        }
         Assert.Contains(reports, p => p.LastFinished is not null);
 
         // The best model is refitted on all rows and forecasts.
         var forecasts = ForecastingTestData.ReadVectors(result.BestModel.Transform(data), "Forecast");
         Assert.Equal(Rows, forecasts.Length);
         Assert.All(forecasts[^1], v => Assert.True(float.IsFinite(v)));
-        Assert.Equal(result.BestOptions.Lookback, result.BestModel.Spec.Lookback);
         result.BestModel.Dispose();
 
         Assert.Equal(4, File.ReadAllLines(file).Count(l => l.Length > 0));

@@ -25,7 +25,20 @@ public class SearchSpaceTests
         foreach (var c in Draw(space, 2000, 1))
         {
             space.Validate(c);
-            Assert.Contains(c.GetString(FS.Model), new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" });
+            Assert.Contains(c.GetString(FS.Model), FS.Models);
+            if (FS.TreeModels.Contains(c.GetString(FS.Model)))
+            {
+                Assert.InRange(c.GetInt(FS.Lookback), 7, 96);
+                Assert.InRange(c.GetInt(FS.Trees), 20, 300);
+                Assert.InRange(c.GetInt(FS.Leaves), 4, 64);
+                Assert.InRange(c.GetDouble(FS.TreeLearningRate), 0.02, 0.3);
+                continue;
+            }
+            if (FS.BaselineModels.Contains(c.GetString(FS.Model)))
+            {
+                Assert.Equal(new[] { FS.Model }, c.Keys);
+                continue;
+            }
             double lr = c.GetDouble(FS.LearningRate);
             Assert.InRange(lr, 1e-4, 1e-2);
             Assert.InRange(c.GetInt(FS.Lookback), 7, 96);
@@ -46,7 +59,16 @@ public class SearchSpaceTests
         var configs = Draw(FS.Default, 1500, 2);
         foreach (var c in configs)
         {
-            string model = c.GetString(FS.Model), reg = c.GetString(FS.Regularization);
+            string model = c.GetString(FS.Model);
+            bool network = FS.NetworkModels.Contains(model), tree = FS.TreeModels.Contains(model);
+            Assert.Equal(network, c.Contains(FS.Regularization));
+            Assert.Equal(network, c.Contains(FS.LearningRate));
+            Assert.Equal(network, c.Contains(FS.BatchSize));
+            Assert.Equal(network || tree, c.Contains(FS.Lookback));
+            foreach (var p in new[] { FS.Trees, FS.Leaves, FS.TreeLearningRate })
+                Assert.Equal(tree, c.Contains(p));
+            if (!network) continue;
+            string reg = c.GetString(FS.Regularization);
             Assert.Equal(reg is "dropout" or "mc-dropout", c.Contains(FS.Dropout));
             foreach (var p in new[] { FS.PruningInitialSparsity, FS.PruningFinalSparsity, FS.PruningWarmupEpochs, FS.PruningInterval })
                 Assert.Equal(reg == "pruning", c.Contains(p));
@@ -59,13 +81,13 @@ public class SearchSpaceTests
         foreach (var m in FS.Models)
             Assert.Contains(configs, c => c.GetString(FS.Model) == m);
         foreach (var r in FS.Regularizations)
-            Assert.Contains(configs, c => c.GetString(FS.Regularization) == r);
+            Assert.Contains(configs, c => c.GetStringOrDefault(FS.Regularization, null) == r);
     }
 
     [Fact]
     public void PruningConstraint_FinalSparsityNeverBelowInitial()
     {
-        var pruned = Draw(FS.Default, 3000, 3).Where(c => c.Contains(FS.PruningFinalSparsity)).ToList();
+        var pruned = Draw(FS.Networks, 3000, 3).Where(c => c.Contains(FS.PruningFinalSparsity)).ToList();
         Assert.True(pruned.Count > 500);
         Assert.All(pruned, c => Assert.True(c.GetDouble(FS.PruningFinalSparsity) >= c.GetDouble(FS.PruningInitialSparsity)));
         // Rejection keeps the initial sparsity spread over its whole range (values above 0.5 still occur).
@@ -114,7 +136,9 @@ public class SearchSpaceTests
     [Fact]
     public void Customisation_AddRemoveReplaceWithGuards()
     {
-        var space = FS.Default;
+        // The default space's trees, leaves and tree_learning_rate depend on the tree models: a model choice without them is refused too.
+        Assert.Throws<ArgumentException>(() => FS.Default.Remove(FS.Heads).Remove(FS.DModel).Replace(new Choice(FS.Model, "lstm", "gru", "patchtst")));
+        var space = FS.Networks;
         var ex = Assert.Throws<InvalidOperationException>(() => space.Remove(FS.Regularization));
         Assert.Contains(FS.Dropout, ex.Message);
         Assert.Throws<ArgumentException>(() => space.Add(new FloatRange("momentum", 0, 1).When("optimizer", "sgd")));

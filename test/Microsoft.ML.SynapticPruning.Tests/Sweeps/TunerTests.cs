@@ -153,7 +153,7 @@ public class TunerTests
     [Fact]
     public void Tpe_HandlesConditionalSpaceAndIgnoresFailedTrials()
     {
-        var space = ForecastingSearchSpace.Default;
+        var space = ForecastingSearchSpace.Networks;
         var tuner = new TpeTuner(space, 5, seed: 3, startupTrials: 5);
         for (int i = 0; i < 40; i++)
         {

@@ -9,7 +9,9 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// <summary>
 /// A forecasting hyper-parameter sweep (created by <c>mlContext.Forecasting.CreateSweep</c>), shaped like ML.NET
 /// AutoML's experiments: <see cref="Run"/> tunes on a time-ordered series, scoring every trial by rolling-origin
-/// cross-validation (<see cref="ForecastingTrialRunner"/>), and refits the best configuration on all of it.
+/// cross-validation (<see cref="ForecastingTrialRunner"/>), scores the naive and seasonal-naive baselines on the same
+/// folds, and refits the recommended configuration — the tuner's best, or the best baseline when that is better on CV —
+/// on all of it.
 /// </summary>
 public sealed class ForecastingSweepExperiment
 {
@@ -44,8 +46,12 @@ public sealed class ForecastingSweepExperiment
         o.Validate();
         // Disposed at the end: releases the resume states it kept for promotions.
         using var runner = new ForecastingTrialRunner(_env, data, o, "in-memory");
-        // Fail fast (before any trial) when the series cannot hold the folds at all.
-        runner.GetFolds(1);
+        // Fail fast (before any trial) when the series cannot hold the folds at all, or a season that no fold can hold.
+        var folds = runner.GetFolds(1);
+        if (o.SeasonalPeriod > 1 && o.SeasonalPeriod + o.Horizon > folds[0].TrainEnd)
+            throw new ArgumentOutOfRangeException(nameof(o.SeasonalPeriod), o.SeasonalPeriod,
+                $"ForecastingSweepOptions.SeasonalPeriod ({o.SeasonalPeriod}) is too long for the series: the first fold trains on {folds[0].TrainEnd} rows, " +
+                $"and the seasonal-naive baseline (and the MASE scale) need more than SeasonalPeriod + Horizon ({o.SeasonalPeriod + o.Horizon}). Use a shorter season or a longer series.");
         var scheduler = o.Scheduler ?? new LocalTrialScheduler(runner, o.MaxParallelTrials);
         ITuner tuner = o.Tuner switch
         {
@@ -54,9 +60,10 @@ public sealed class ForecastingSweepExperiment
             _ => new SuccessiveHalvingTuner(o.SearchSpace, o.MaxEpochs, minEpochs: 1, reductionFactor: 3, seed: o.Seed),
         };
         var store = o.ResultsFile is null ? null : new SweepResultsStore(o.ResultsFile);
+        string sweepId = o.SweepId ?? DeriveSweepId(o, runner.Data);
         var sweep = new SweepRunner(tuner, scheduler, new SweepRunnerOptions
         {
-            SweepId = o.SweepId ?? DeriveSweepId(o, runner.Data),
+            SweepId = sweepId,
             Data = runner.Data,
             MaxTrials = o.MaxTrials,
             TimeBudget = o.TimeBudget,
@@ -64,20 +71,68 @@ public sealed class ForecastingSweepExperiment
         var outcome = sweep.RunAsync(progress, cancellationToken).GetAwaiter().GetResult();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var best = outcome.Leaderboard.Best;
-        if (best is null)
+        var sweepBest = outcome.Leaderboard.Best;
+        if (sweepBest is null)
         {
             string why = outcome.Records.Select(r => r.Result.Error).FirstOrDefault(e => e is not null)
                 ?? $"no trial finished (stopped: {outcome.StopReason})";
             throw new InvalidOperationException(
                 $"No forecasting trial succeeded ({outcome.Records.Count} finished, stopped: {outcome.StopReason}). First error: {why}");
         }
-        var bestRecord = outcome.Records.First(r => r.TrialId == best.TrialId);
-        var bestOptions = ForecastingTrialRunner.CreateOptions(best.Configuration, o, o.MaxEpochs, bestRecord.Request.Seed);
+        // The baselines are scored on the same folds whatever the search space holds, and recommended when the tuner's
+        // best is worse on CV: the recommendation is never worse than a baseline on CV.
+        var baselineRecords = ScoreBaselines(runner, o, sweepId, cancellationToken);
+        var leaderboard = new Leaderboard(outcome.Records.Concat(baselineRecords));
+        var baselines = baselineRecords.Select(b => leaderboard.Rows.First(r => r.TrialId == b.TrialId)).ToArray();
+        var bestBaseline = baselines.Where(r => r.Status == TrialStatus.Succeeded).OrderBy(r => r.Objective).FirstOrDefault();
+        bool baselineWins = bestBaseline is not null && bestBaseline.Objective < sweepBest.Objective;
+        var best = baselineWins ? bestBaseline! : sweepBest;
+        int seed = outcome.Records.Concat(baselineRecords).First(r => r.TrialId == best.TrialId).Request.Seed;
+        if (ForecastingTrialRunner.IsLagWindow(best.Configuration))
+        {
+            var lagOptions = ForecastingTrialRunner.CreateLagWindowOptions(best.Configuration, o, seed);
+            // Intervals like a network's refit (whose options default to Confidence 0.9): the last CalibrationFraction of
+            // the windows calibrates them, so the trees are refitted on the windows before it.
+            lagOptions.Confidence = RefitConfidence;
+            lagOptions.CancellationToken = cancellationToken;
+            var lagModel = new LagWindowForecastingEstimator(_env, lagOptions).Fit(data);
+            lagOptions.CancellationToken = default;
+            return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, null, lagOptions, lagModel);
+        }
+        var bestOptions = ForecastingTrialRunner.CreateOptions(best.Configuration, o, o.MaxEpochs, seed);
         bestOptions.CancellationToken = cancellationToken;
         var model = new PrunedForecastingEstimator(_env, bestOptions).Fit(data);
         bestOptions.CancellationToken = default;
-        return new ForecastingSweepResult(outcome, best, bestOptions, model);
+        return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, bestOptions, null, model);
+    }
+
+    /// <summary>Interval coverage of a recommended lag-window model's refit (the networks' options default, <see cref="PrunedForecasterOptions.Confidence"/>).</summary>
+    internal const float RefitConfidence = 0.9f;
+
+    /// <summary>
+    /// Scores the naive and (when <see cref="ForecastingSweepOptions.SeasonalPeriod"/> &gt; 1) seasonal-naive baselines on
+    /// the sweep's folds, in this process, as trials at the full epoch budget (seed 0; they have no randomness).
+    /// </summary>
+    internal static IReadOnlyList<TrialRecord> ScoreBaselines(ForecastingTrialRunner runner, ForecastingSweepOptions o, string sweepId, CancellationToken cancellationToken)
+    {
+        var records = new List<TrialRecord>();
+        foreach (string model in ForecastingSearchSpace.BaselineModels)
+        {
+            if (model == "seasonal-naive" && o.SeasonalPeriod == 1) continue; // identical to naive
+            var configuration = new Configuration(new Dictionary<string, string> { [ForecastingSearchSpace.Model] = model });
+            var request = new TrialRequest(sweepId, configuration, seed: 0, rung: 0, epochBudget: o.MaxEpochs, maxEpochs: o.MaxEpochs, runner.Data);
+            TrialResult result;
+            try
+            {
+                result = runner.Run(request, cancellationToken);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
+            {
+                result = TrialResult.Failed(request.TrialId, e.Message, 0);
+            }
+            records.Add(new TrialRecord(request, result));
+        }
+        return records;
     }
 
     /// <summary>A stable id: hash of the settings that shape the sweep (data and protocol hash, tuner, seed, schedule, search space).</summary>

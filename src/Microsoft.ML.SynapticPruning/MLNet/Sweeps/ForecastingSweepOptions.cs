@@ -13,7 +13,7 @@ public sealed class ForecastingSweepOptions
     /// <summary>The column to forecast (numeric scalar). Default "Label".</summary>
     public string LabelColumnName { get; set; } = "Label";
 
-    /// <summary>Covariate columns (numeric scalars), used only by the recurrent models (rnn, lstm, gru); PatchTST and DLinear ignore them. Default none.</summary>
+    /// <summary>Covariate columns (numeric scalars), used by the recurrent models (rnn, lstm, gru) and the trees (fasttree, lightgbm); PatchTST, DLinear and the naive models ignore them. Default none.</summary>
     public string[] FeatureColumnNames { get; set; } = Array.Empty<string>();
 
     /// <summary>Optional time column (rows must be strictly increasing in it). Default none.</summary>
@@ -22,7 +22,7 @@ public sealed class ForecastingSweepOptions
     /// <summary>Steps forecast at once (H ≥ 1). Default 1.</summary>
     public int Horizon { get; set; } = 1;
 
-    /// <summary>Seasonal period for MASE (e.g. 7 for daily data). Default 1 (naive scale).</summary>
+    /// <summary>Seasonal period (e.g. 7 for daily data): the MASE scale's and the seasonal-naive model's season (the seasonal-naive baseline is scored when it is above 1). Default 1 (naive).</summary>
     public int SeasonalPeriod { get; set; } = 1;
 
     /// <summary>Maximum finished trials, counting those resumed from <see cref="ResultsFile"/>. Default 40.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
+using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Training;
 using Microsoft.ML.Transforms;
@@ -33,6 +34,9 @@ namespace Microsoft.ML.SynapticPruning.MLNet;
 /// rung's fold stopped early — the fold is retrained from scratch. Training is deterministic per seed, so both give
 /// bit-identical results; resuming only saves the lower rung's epochs. Prediction intervals are off during trials
 /// (<see cref="PrunedForecasterOptions.Confidence"/> = null).</para>
+/// <para><b>Lag-window models.</b> A configuration whose model is naive, seasonal-naive, fasttree or lightgbm
+/// (<see cref="IsLagWindow"/>) is fitted with <see cref="LagWindowForecastingEstimator"/> (<see cref="CreateLagWindowOptions"/>)
+/// on the same folds and scored the same way; it has no epochs, so its result does not depend on the epoch budget.</para>
 /// <para><b>Data identity.</b> <see cref="Data"/>'s SHA-256 covers the series' bytes (label and covariates as
 /// little-endian float32, row by row) <i>and</i> the evaluation protocol (columns, horizon, folds, metric, …), because
 /// trial ids are built from it and a stored result may only be reused for the same data scored the same way. A trial
@@ -137,6 +141,8 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
                 "(series bytes and evaluation protocol); the worker must see the same data and sweep options as the submitter.");
         cancellationToken.ThrowIfCancellationRequested();
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (IsLagWindow(trial.Configuration))
+            return RunLagWindowFolds(trial, watch, cancellationToken);
         var options = CreateOptions(trial.Configuration, _options, trial.MaxEpochs, trial.Seed);
         // The whole trial (every fold's fit, forecasts and scores) runs on the thread count the trainer's rule gives, whatever
         // the process's setting: a trial's result does not depend on where, or after what, it runs.
@@ -207,7 +213,38 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             sparsity += model.GlobalSparsity;
             epochsRun = Math.Max(epochsRun, model.Info.EpochsRun);
         }
-        int k = folds.Count;
+        return Summarize(trial, folds.Count, mae, rmse, smape, mase, sparsity, epochsRun, watch);
+    }
+
+    // A lag-window trial (naive, seasonal naive, FastTree, LightGbm): the same folds and scores as a network's, no epochs —
+    // its result does not depend on the rung's epoch budget (it reports the budget as its epochs).
+    private TrialResult RunLagWindowFolds(TrialRequest trial, System.Diagnostics.Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var options = CreateLagWindowOptions(trial.Configuration, _options, trial.Seed);
+        options.CancellationToken = cancellationToken;
+        var folds = GetFolds(options.EffectiveLookback);
+        double mae = 0, rmse = 0, smape = 0, mase = 0;
+        foreach (var fold in folds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IDataView trainView = Take(fold.TrainEnd);
+            IDataView forecastView = Take(fold.TestEnd);
+            using var model = new LagWindowForecastingEstimator(_env, options).Fit(trainView);
+            var metrics = ForecastingEvaluation.Evaluate(model.Transform(forecastView), options.LabelColumnName, options.OutputColumnName, null, fold.TestStart);
+            if (metrics.WindowCount == 0)
+                throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
+            if (FoldEvaluated is { } report)
+                report(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));
+            mae += metrics.Mae;
+            rmse += metrics.Rmse;
+            smape += metrics.Smape;
+            mase += metrics.Mase;
+        }
+        return Summarize(trial, folds.Count, mae, rmse, smape, mase, 0, trial.EpochBudget, watch);
+    }
+
+    private TrialResult Summarize(TrialRequest trial, int k, double mae, double rmse, double smape, double mase, double sparsity, int epochsRun, System.Diagnostics.Stopwatch watch)
+    {
         var means = new Dictionary<string, double>
         {
             ["mae"] = mae / k, ["rmse"] = rmse / k, ["smape"] = smape / k, ["mase"] = mase / k, ["sparsity"] = sparsity / k,
@@ -235,6 +272,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(sweep);
+        if (IsLagWindow(configuration)) return 1; // the trees are fitted on one thread; the naive models need none
         try
         {
             var o = CreateOptions(configuration, sweep, maxEpochs: 1, seed: 0);
@@ -319,6 +357,54 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
                 p.NumberOfLayers = configuration.GetIntOrDefault(ForecastingSearchSpace.Layers, p.NumberOfLayers);
                 break;
         }
+        return o;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="configuration"/> names a lag-window model (<c>model</c> ∈ {naive, seasonal-naive, fasttree,
+    /// lightgbm}); those trials are fitted with <see cref="CreateLagWindowOptions"/> instead of <see cref="CreateOptions"/>.
+    /// </summary>
+    public static bool IsLagWindow(Configuration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return ForecastingSearchSpace.LagWindowModels.Contains(configuration.GetStringOrDefault(ForecastingSearchSpace.Model, "lstm")!);
+    }
+
+    /// <summary>
+    /// Maps a lag-window configuration to <see cref="LagWindowForecasterOptions"/>: model naive/seasonal-naive/fasttree/lightgbm →
+    /// <see cref="LagWindowForecasterOptions.Kind"/> Naive/SeasonalNaive/FastTree/LightGbm; lookback → Lookback (the lags of
+    /// the trees); trees, leaves, tree_learning_rate → NumberOfTrees, NumberOfLeaves, LearningRate. Label, covariates (trees
+    /// only), time column, horizon and seasonal period (the seasonal-naive season) come from <paramref name="sweep"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The configuration's model is not a lag-window model.</exception>
+    public static LagWindowForecasterOptions CreateLagWindowOptions(Configuration configuration, ForecastingSweepOptions sweep, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(sweep);
+        string model = configuration.GetStringOrDefault(ForecastingSearchSpace.Model, "lstm")!;
+        var o = new LagWindowForecasterOptions
+        {
+            Kind = model switch
+            {
+                "naive" => ForecasterKind.Naive,
+                "seasonal-naive" => ForecasterKind.SeasonalNaive,
+                "fasttree" => ForecasterKind.FastTree,
+                "lightgbm" => ForecasterKind.LightGbm,
+                _ => throw new ArgumentException(
+                    $"Configuration parameter '{ForecastingSearchSpace.Model}' = '{model}' is not a lag-window model; use one of {string.Join(", ", ForecastingSearchSpace.LagWindowModels)}.", nameof(configuration)),
+            },
+            LabelColumnName = sweep.LabelColumnName,
+            FeatureColumnNames = sweep.FeatureColumnNames.ToArray(),
+            TimeColumnName = sweep.TimeColumnName,
+            Horizon = sweep.Horizon,
+            SeasonalPeriod = sweep.SeasonalPeriod,
+            Seed = seed,
+        };
+        o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
+        o.NumberOfTrees = configuration.GetIntOrDefault(ForecastingSearchSpace.Trees, o.NumberOfTrees);
+        o.NumberOfLeaves = configuration.GetIntOrDefault(ForecastingSearchSpace.Leaves, o.NumberOfLeaves);
+        o.LearningRate = configuration.GetDoubleOrDefault(ForecastingSearchSpace.TreeLearningRate, o.LearningRate);
+        o.Validate();
         return o;
     }
 

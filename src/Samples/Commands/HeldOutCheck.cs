@@ -1,0 +1,19 @@
+namespace Samples.Commands;
+
+/// <summary>
+/// The held-out check after one <c>sweep</c>: MAE on the last 20 % (never seen by the sweep) of the sweep's pick, the
+/// paper's default LSTM and the best baseline on CV, all fitted on the first 80 %, and the naive forecast's MAE on the
+/// same windows. One line of the grid's results file.
+/// </summary>
+/// <param name="Dataset">Bundled dataset name or CSV path.</param>
+/// <param name="Tuner">asha, tpe or random.</param>
+/// <param name="Seed">The sweep's seed (also the paper LSTM's).</param>
+/// <param name="PickMae">Held-out MAE of the sweep's recommendation.</param>
+/// <param name="PaperMae">Held-out MAE of the paper's default LSTM.</param>
+/// <param name="BaselineMae">Held-out MAE of the best baseline on CV.</param>
+/// <param name="NaiveMae">Held-out MAE of the naive forecast.</param>
+/// <param name="Pick">What the sweep recommended (model, regularization or lookback).</param>
+/// <param name="Baseline">naive or seasonal-naive.</param>
+/// <param name="BaselineRecommended">Whether the recommendation was a baseline (it beat the tuner's best on CV).</param>
+internal sealed record HeldOutCheck(string Dataset, string Tuner, int Seed, double PickMae, double PaperMae, double BaselineMae, double NaiveMae,
+    string Pick, string Baseline, bool BaselineRecommended);
