@@ -200,12 +200,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             using var model = estimator.Fit(trainView);
             Interlocked.Add(ref _epochsTrained, model.Info.EpochsRun - (from?.Epoch ?? 0));
             if (from is not null) Interlocked.Increment(ref _resumedFolds);
-            var scored = model.Transform(forecastView);
-            var metrics = ForecastingEvaluation.Evaluate(scored, options.LabelColumnName, options.OutputColumnName, null, fold.TestStart);
-            if (metrics.WindowCount == 0)
-                throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
-            if (FoldEvaluated is { } report)
-                report(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));
+            var metrics = ScoreFold(trial, fold, model, trainView, forecastView, options.LabelColumnName, options.OutputColumnName);
             mae += metrics.Mae;
             rmse += metrics.Rmse;
             smape += metrics.Smape;
@@ -230,17 +225,24 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             IDataView trainView = Take(fold.TrainEnd);
             IDataView forecastView = Take(fold.TestEnd);
             using var model = new LagWindowForecastingEstimator(_env, options).Fit(trainView);
-            var metrics = ForecastingEvaluation.Evaluate(model.Transform(forecastView), options.LabelColumnName, options.OutputColumnName, null, fold.TestStart);
-            if (metrics.WindowCount == 0)
-                throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
-            if (FoldEvaluated is { } report)
-                report(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));
+            var metrics = ScoreFold(trial, fold, model, trainView, forecastView, options.LabelColumnName, options.OutputColumnName);
             mae += metrics.Mae;
             rmse += metrics.Rmse;
             smape += metrics.Smape;
             mase += metrics.Mase;
         }
         return Summarize(trial, folds.Count, mae, rmse, smape, mase, 0, trial.EpochBudget, watch);
+    }
+
+    /// <summary>Scores one fold's fitted model on the fold's test rows and reports it to <see cref="FoldEvaluated"/>.</summary>
+    private ForecastMetrics ScoreFold(TrialRequest trial, TimeSeriesFold fold, ITransformer model, IDataView trainView, IDataView forecastView,
+        string labelColumnName, string outputColumnName)
+    {
+        var metrics = ForecastingEvaluation.Evaluate(model.Transform(forecastView), labelColumnName, outputColumnName, null, fold.TestStart);
+        if (metrics.WindowCount == 0)
+            throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
+        FoldEvaluated?.Invoke(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));
+        return metrics;
     }
 
     private TrialResult Summarize(TrialRequest trial, int k, double mae, double rmse, double smape, double mase, double sparsity, int epochsRun, System.Diagnostics.Stopwatch watch)
