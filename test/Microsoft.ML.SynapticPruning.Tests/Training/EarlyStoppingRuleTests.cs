@@ -55,6 +55,19 @@ public class EarlyStoppingRuleTests
         Assert.Equal(expectedEpochs - 1, model.BestEpoch); // RestoreFrom.Last: the last epoch is returned
     }
 
+    // The Patience rule on the same plateau: epoch 0 is the best and every later epoch a bad one, so it stops after P + 1
+    // epochs too; with RestoreFrom.AnyEpoch the fit returns epoch 0.
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(3, 4)]
+    public void Fit_OnAPlateau_PatienceRuleStopsAfterPatiencePlusOneEpochsAndReturnsTheFirst(int patience, int expectedEpochs)
+    {
+        using var model = FitNoisySine(EarlyStoppingRule.Patience, patience, learningRate: 1e-30, maxEpochs: 10, restoreFrom: RestoreFrom.AnyEpoch);
+        Assert.Equal(expectedEpochs, model.EpochsRun);
+        Assert.True(model.StoppedEarly);
+        Assert.Equal(0, model.BestEpoch);
+    }
+
     [Fact]
     public void Fit_StopsAtTheFirstEpochWhoseLossHistoryEndsNonDecreasing_AndNotBefore()
     {
@@ -69,7 +82,8 @@ public class EarlyStoppingRuleTests
         }
     }
 
-    private static TrainedForecaster FitNoisySine(EarlyStoppingRule rule, int patience, double learningRate, int maxEpochs, int seed = 5)
+    private static TrainedForecaster FitNoisySine(EarlyStoppingRule rule, int patience, double learningRate, int maxEpochs, int seed = 5,
+        RestoreFrom restoreFrom = RestoreFrom.Last)
     {
         var series = NoisySine(260, noise: 0.2, seed: 9);
         var options = new TrainingOptions
@@ -80,7 +94,7 @@ public class EarlyStoppingRuleTests
             Seed = seed,
             Patience = patience,
             EarlyStopping = rule,
-            RestoreFrom = RestoreFrom.Last,
+            RestoreFrom = restoreFrom,
             Regularization = Regularization.None,
             ValidationFraction = 0.2,
         };

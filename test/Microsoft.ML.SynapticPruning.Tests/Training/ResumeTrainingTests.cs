@@ -85,6 +85,40 @@ public sealed class ResumeTrainingTests
         }
     }
 
+    /// <summary>
+    /// The early-stopping state (best loss and epoch, bad epochs, best checkpoint) crosses the resume: a run resumed after
+    /// 2 epochs stops at the same epoch and returns the same epoch and weights as the uninterrupted run, for each rule.
+    /// </summary>
+    [Theory]
+    [InlineData(EarlyStoppingRule.Patience, RestoreFrom.AfterWarmup)]
+    [InlineData(EarlyStoppingRule.Patience, RestoreFrom.Last)]
+    [InlineData(EarlyStoppingRule.ConsecutiveNonDecreasing, RestoreFrom.AnyEpoch)]
+    public void ResumedRunStopsEarlyWhereTheUninterruptedRunStops(EarlyStoppingRule rule, RestoreFrom restoreFrom)
+    {
+        var trainer = new ForecastTrainer();
+        var r = Regularization.SynapticPruning;
+        TrainingOptions EarlyStopping(int? stopAfter, bool capture = false, TrainingResumeState? resume = null)
+        {
+            var o = Options(r, stopAfter, capture, resume);
+            o.Patience = 2;
+            o.LearningRate = 0.2; // large: the validation loss stops improving within a few epochs
+            o.EarlyStopping = rule;
+            o.RestoreFrom = restoreFrom;
+            return o;
+        }
+        using var full = trainer.Fit(Lstm(r), Train, null, EarlyStopping(null));
+        Assert.True(full.StoppedEarly, $"ran {full.EpochsRun} epochs");
+        Assert.True(full.EpochsRun > 2, $"stopped after {full.EpochsRun} epochs, before the resume point");
+
+        using var first = trainer.Fit(Lstm(r), Train, null, EarlyStopping(2, capture: true));
+        using var resumed = trainer.Fit(Lstm(r), Train, null, EarlyStopping(null, resume: first.ResumeState));
+        Assert.Equal((full.EpochsRun, full.BestEpoch, full.StoppedEarly), (resumed.EpochsRun, resumed.BestEpoch, resumed.StoppedEarly));
+        Assert.Equal(full.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.GlobalSparsity)),
+            resumed.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.GlobalSparsity)));
+        Assert.Equal(full.PruningSummary!.GlobalSparsity, resumed.PruningSummary!.GlobalSparsity);
+        AssertSameWeights(full, resumed);
+    }
+
     [Fact]
     public void ResumeCanBeChainedAndTheDifferenceFromAFreshRunIsReal()
     {
