@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Data;
 
 /// <summary>The outcome of <see cref="GapFiller.Fill"/>: filled values, which ones were imputed, and the clean segments.</summary>
-public sealed class GapFillResult
+internal sealed class GapFillResult
 {
     internal GapFillResult(double[] values, bool[] imputed, SeriesSegment[] segments)
     {

@@ -3,7 +3,7 @@ namespace Microsoft.ML.SynapticPruning.Data;
 /// <summary>
 /// Fills short gaps of missing values (<see cref="double.NaN"/>) in one column and finds the clean segments.
 /// </summary>
-public static class GapFiller
+internal static class GapFiller
 {
     /// <summary>Default maximum length of a gap that is filled: 6 steps (the study's choice).</summary>
     public const int DefaultMaxGap = 6;

@@ -4,7 +4,7 @@ namespace Microsoft.ML.SynapticPruning.Evaluation;
 
 /// <summary>
 /// Point-forecast accuracy, per horizon step and overall; immutable. Built by
-/// <see cref="ForecastMetricsAccumulator"/> or <see cref="ForecastEvaluator.Compute"/>.
+/// <see cref="ForecastEvaluator.Compute"/> (through the internal <c>ForecastMetricsAccumulator</c>).
 /// </summary>
 /// <remarks>
 /// <para>For the scored pairs (yᵢ, ŷᵢ) — pairs whose actual is NaN or imputed are never scored — with eᵢ = yᵢ − ŷᵢ:</para>

@@ -9,7 +9,7 @@ namespace Microsoft.ML.SynapticPruning.Evaluation;
 /// are on <see cref="ForecastMetrics"/>. Pairs whose actual is NaN or flagged imputed are counted as skipped and
 /// never scored.
 /// </remarks>
-public sealed class ForecastMetricsAccumulator
+internal sealed class ForecastMetricsAccumulator
 {
     private readonly double _maseScale;
     private readonly double _mapeEpsilon;

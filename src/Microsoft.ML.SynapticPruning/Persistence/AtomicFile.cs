@@ -15,7 +15,7 @@ namespace Microsoft.ML.SynapticPruning.Persistence;
 /// by the next write. ML.NET's <c>Model.Save(model, schema, path)</c> truncates the
 /// target before writing and so is not atomic; use <c>SaveAtomically</c> instead.
 /// </remarks>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>How long a temporary file of the same target must have been untouched before a write deletes it as stale.</summary>
     public static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);

@@ -26,7 +26,7 @@ namespace Microsoft.ML.SynapticPruning.Persistence;
 /// <see cref="InvalidDataException"/> that names the entry when one is involved.
 /// </para>
 /// </remarks>
-public sealed class ModelPayload
+internal sealed class ModelPayload
 {
     /// <summary>Version of the container layout written by this library; readers accept versions up to this one.</summary>
     public const int FormatVersion = 1;

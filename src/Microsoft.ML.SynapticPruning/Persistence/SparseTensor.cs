@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Persistence;
 
 /// <summary>A tensor decoded by <see cref="SparseTensorCodec.Decode"/>.</summary>
-public sealed class SparseTensor
+internal sealed class SparseTensor
 {
     internal SparseTensor(float[] values, int[] shape, bool[]? mask, SparseTensorEncoding encoding)
     {

@@ -28,7 +28,7 @@ namespace Microsoft.ML.SynapticPruning.Persistence;
 /// and throws only <see cref="InvalidDataException"/> for malformed input.
 /// </para>
 /// </remarks>
-public static class SparseTensorCodec
+internal static class SparseTensorCodec
 {
     /// <summary>Version of the tensor layout written by this library.</summary>
     public const byte FormatVersion = 1;

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Persistence;
 
 /// <summary>How <see cref="SparseTensorCodec"/> stored one tensor.</summary>
-public enum SparseTensorEncoding : byte
+internal enum SparseTensorEncoding : byte
 {
     /// <summary>No mask: every element stored as a raw little-endian float.</summary>
     Dense = 0,

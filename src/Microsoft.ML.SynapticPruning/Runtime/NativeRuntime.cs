@@ -22,7 +22,7 @@ namespace Microsoft.ML.SynapticPruning.Runtime;
 /// does not reach native <c>getenv</c> on Unix, so it is set through libc here, from a module initializer.
 /// glibc also keeps freed memory; <see cref="TrimNativeHeap"/> returns it to the OS.
 /// </remarks>
-public static class NativeRuntime
+internal static class NativeRuntime
 {
     private static int _initialized;
 

@@ -26,7 +26,7 @@ namespace Microsoft.ML.SynapticPruning.Runtime;
 /// change any fit's results. It costs a few milliseconds once per process.
 /// </para>
 /// </remarks>
-public static class RecurrentKernelCheck
+internal static class RecurrentKernelCheck
 {
     /// <summary>Largest |kernel − textbook| accepted (values are in [−1, 1]; the defect is 0.02–1.1, rounding ~1e-7).</summary>
     public const float Tolerance = 1e-4f;
@@ -175,7 +175,7 @@ public static class RecurrentKernelCheck
 }
 
 /// <summary>Outcome of <see cref="RecurrentKernelCheck"/>.</summary>
-public enum RecurrentKernelStatus
+internal enum RecurrentKernelStatus
 {
     /// <summary>libtorch's LSTM inference kernel matched the textbook cell on every checked shape.</summary>
     Verified,

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning.Sweeps;
 
 /// <summary>
-/// Runs trials in long-lived worker processes (a <see cref="WorkerProcessPool"/>), at most
+/// Runs trials in long-lived worker processes (the library's internal worker-process pool), at most
 /// <see cref="MaxConcurrency"/> cores' worth at a time — the recommended executor for parallel TorchSharp trials, since
 /// every process has its own libtorch generator and thread pool (docs/design.md, "Determinism and threads"), exactly like a cluster worker.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// without a reply (the parent no longer wants it). Write logs to standard error (or anywhere but
 /// the protocol output), or at least never start a log line with '@'.
 /// </remarks>
-public static class WorkerProcessLoop
+internal static class WorkerProcessLoop
 {
     /// <summary>Runs the loop; returns 0 when the input ended.</summary>
     /// <param name="readyInfo">Free text after <c>@ready</c> (one line), e.g. what data the worker loaded.</param>

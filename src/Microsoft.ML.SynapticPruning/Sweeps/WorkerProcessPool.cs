@@ -25,7 +25,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <see cref="OperationCanceledException"/>. <see cref="Dispose"/> closes every worker's input, waits briefly and kills
 /// those still running, so no worker outlives the pool.</para>
 /// </remarks>
-public sealed class WorkerProcessPool : IDisposable
+internal sealed class WorkerProcessPool : IDisposable
 {
     /// <summary>The line a worker writes when it is ready: <c>@ready</c>, a space, then free text.</summary>
     public const string ReadyPrefix = "@ready";
@@ -500,7 +500,7 @@ public sealed class WorkerProcessPool : IDisposable
 /// <param name="Error">Why there is no reply (exit code and the end of the worker's output), or null.</param>
 /// <param name="Worker">The worker that replied or failed last (<c>machine/worker-pid…</c>), or null when none started.</param>
 /// <param name="Attempts">Workers the request was sent to (or started for it).</param>
-public sealed record WorkerProcessReply(string? Reply, string? Error, string? Worker, int Attempts)
+internal sealed record WorkerProcessReply(string? Reply, string? Error, string? Worker, int Attempts)
 {
     /// <summary>Whether a reply came back.</summary>
     public bool Succeeded => Reply is not null;

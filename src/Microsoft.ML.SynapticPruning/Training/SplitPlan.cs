@@ -3,7 +3,7 @@ namespace Microsoft.ML.SynapticPruning.Training;
 /// <summary>A contiguous range of window indices; window i uses rows i..i+L−1 and predicts rows i+L..i+L+H−1.</summary>
 /// <param name="Start">First window index.</param>
 /// <param name="Count">Number of windows (0 = empty).</param>
-public readonly record struct WindowRange(int Start, int Count)
+internal readonly record struct WindowRange(int Start, int Count)
 {
     /// <summary>One past the last window index.</summary>
     public int End => Start + Count;
@@ -28,7 +28,7 @@ public readonly record struct WindowRange(int Start, int Count)
 /// <param name="ScalerRows">Rows of the training series the scaler was fitted on (0 when an external scaler was given).</param>
 /// <param name="ValidationStartRow">First target row of the validation part in its series (−1 when there is none).</param>
 /// <param name="CalibrationStartRow">First target row of the calibration part in its series (−1 when there is none).</param>
-public sealed record SplitPlan(
+internal sealed record SplitPlan(
     int Lookback,
     int Horizon,
     WindowRange Train,

@@ -77,7 +77,7 @@ public sealed class TrainedForecaster : IDisposable
     public bool StoppedEarly { get; }
 
     /// <summary>How the windows were split.</summary>
-    public SplitPlan SplitPlan { get; }
+    internal SplitPlan SplitPlan { get; }
 
     /// <summary>Wall-clock training time in seconds.</summary>
     public double TrainSeconds { get; }
@@ -91,10 +91,10 @@ public sealed class TrainedForecaster : IDisposable
     /// <see cref="TrainingOptions.StopAfterEpochs"/> before <see cref="TrainingOptions.MaxEpochs"/> without early stopping;
     /// otherwise null. Owned by this forecaster (disposed with it) unless taken with <see cref="DetachResumeState"/>.
     /// </summary>
-    public TrainingResumeState? ResumeState => Volatile.Read(ref _resumeState);
+    internal TrainingResumeState? ResumeState => Volatile.Read(ref _resumeState);
 
     /// <summary>Takes ownership of <see cref="ResumeState"/> (the caller disposes it); afterwards <see cref="ResumeState"/> is null.</summary>
-    public TrainingResumeState? DetachResumeState() => Interlocked.Exchange(ref _resumeState, null);
+    internal TrainingResumeState? DetachResumeState() => Interlocked.Exchange(ref _resumeState, null);
 
     internal void AttachResumeState(TrainingResumeState? state) => _resumeState = state;
 

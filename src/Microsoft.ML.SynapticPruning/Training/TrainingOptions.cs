@@ -25,7 +25,7 @@ public sealed class TrainingOptions
     /// stopping), hand back a <see cref="TrainingResumeState"/> in <see cref="TrainedForecaster.ResumeState"/> so that a
     /// later fit can continue it through <see cref="ResumeFrom"/>. Costs a copy of the weights and optimizer state. Default false.
     /// </summary>
-    public bool CaptureResumeState { get; set; }
+    internal bool CaptureResumeState { get; set; }
 
     /// <summary>
     /// Advanced: continue the run captured in this state (see <see cref="CaptureResumeState"/>) instead of starting from
@@ -33,7 +33,7 @@ public sealed class TrainingOptions
     /// <see cref="MaxEpochs"/> and training settings, and train to at least <see cref="TrainingResumeState.Epoch"/> epochs
     /// (<see cref="StopAfterEpochs"/>). The state is only read (it stays owned by the caller). Default null.
     /// </summary>
-    public TrainingResumeState? ResumeFrom { get; set; }
+    internal TrainingResumeState? ResumeFrom { get; set; }
 
     /// <summary>Windows per optimizer step. Default 64.</summary>
     public int BatchSize { get; set; } = 64;

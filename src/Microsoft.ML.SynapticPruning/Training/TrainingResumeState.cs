@@ -20,7 +20,7 @@ namespace Microsoft.ML.SynapticPruning.Training;
 /// used any number of times (the trainer copies from it). It only matches the same architecture, seed, <see cref="TrainingOptions.MaxEpochs"/>,
 /// optimizer and pruning settings and the same data (the trainer checks what it can and throws <see cref="ArgumentException"/>).
 /// </remarks>
-public sealed class TrainingResumeState : IDisposable
+internal sealed class TrainingResumeState : IDisposable
 {
     private readonly Dictionary<string, Tensor> _weights;
     private readonly AdamSlot[] _adam;

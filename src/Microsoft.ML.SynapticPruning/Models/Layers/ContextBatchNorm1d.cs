@@ -14,7 +14,7 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// <c>weight</c>/<c>bias</c> (one-dimensional) and buffers <c>running_mean</c>/<c>running_var</c>, like <c>nn.BatchNorm1d</c>;
 /// as an <see cref="INormalizationLayer"/> its gain is prunable with <see cref="PruningOptions.PruneNormGains"/>.
 /// </summary>
-public sealed class ContextBatchNorm1d : nn.Module<Tensor, Tensor>, INormalizationLayer
+internal sealed class ContextBatchNorm1d : nn.Module<Tensor, Tensor>, INormalizationLayer
 {
     private readonly double _momentum;
     private readonly double _eps;

@@ -9,7 +9,7 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// either end (so the output keeps the input length); the remainder is the input minus the trend.
 /// Has no parameters.
 /// </summary>
-public sealed class MovingAverageDecomposition : nn.Module<Tensor, Tensor>
+internal sealed class MovingAverageDecomposition : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the decomposition with an odd moving-average <paramref name="kernel"/> ≥ 1.</summary>
     public MovingAverageDecomposition(int kernel, string name = "decomposition") : base(name)

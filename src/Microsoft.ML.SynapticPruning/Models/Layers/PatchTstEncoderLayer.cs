@@ -10,7 +10,7 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// Linear(d→ff) → GELU → dropout → Linear(ff→d) → dropout → residual add → BatchNorm. Every dropout except the one on
 /// the attention weights uses the encoder's rate.
 /// </summary>
-public sealed class PatchTstEncoderLayer : nn.Module<Tensor, Tensor>
+internal sealed class PatchTstEncoderLayer : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // TorchSharp names submodules after the fields.
     private readonly ResidualMultiHeadAttention self_attention;

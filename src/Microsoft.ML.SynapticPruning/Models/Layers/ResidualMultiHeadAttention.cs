@@ -20,7 +20,7 @@ namespace Microsoft.ML.SynapticPruning.Models.Layers;
 /// respect to the masked model: a head whose query and key rows are zero has the same score (bias·bias) for every
 /// query/key pair, and softmax ignores a constant added to a row.
 /// </remarks>
-public sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
+internal sealed class ResidualMultiHeadAttention : nn.Module<Tensor, Tensor>
 {
     private readonly int _heads;
     private readonly int _slots;
