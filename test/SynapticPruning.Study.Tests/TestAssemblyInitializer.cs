@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Runtime;
 
 namespace SynapticPruning.Study.Tests;

@@ -1,6 +1,7 @@
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML;
 
 /// <summary>Atomic saving for ML.NET models.</summary>
 public static class ModelOperationsCatalogExtensions

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Orleans;
 using Microsoft.ML.SynapticPruning.Sweeps;
 

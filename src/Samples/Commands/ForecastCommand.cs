@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
 using SynapticPruning.Study.Data;
+using Microsoft.ML.SynapticPruning;
 
 namespace Samples.Commands;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 using SynapticPruning.Study.Data;
 

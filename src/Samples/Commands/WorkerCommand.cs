@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Orleans;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Orleans.Configuration;
@@ -36,7 +37,7 @@ public static class WorkerCommand
             var (values, column, _, name) = SweepData.Load(data, target);
             var ml = new Microsoft.ML.MLContext(seed: 0);
             protocol.LabelColumnName = column;
-            forecasting = new Microsoft.ML.SynapticPruning.MLNet.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);
+            forecasting = new Microsoft.ML.SynapticPruning.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);
         }
         cl.RejectUnknown();
         if (instance < 0 || instance > 100)

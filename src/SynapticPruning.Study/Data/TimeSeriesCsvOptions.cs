@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 
 namespace SynapticPruning.Study.Data;

@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Samples.Commands;
 using Xunit;

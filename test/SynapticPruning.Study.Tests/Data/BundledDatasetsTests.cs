@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 using Xunit;
 using Xunit.Abstractions;
