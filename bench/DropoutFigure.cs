@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Models.Layers;
 using Microsoft.ML.SynapticPruning.Training;

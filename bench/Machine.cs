@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Runtime;
 
 namespace SynapticPruning.Bench;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Runtime;
 
 namespace SynapticPruning.Study.Tests;

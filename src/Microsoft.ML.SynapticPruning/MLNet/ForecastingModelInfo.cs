@@ -1,6 +1,5 @@
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning;
 

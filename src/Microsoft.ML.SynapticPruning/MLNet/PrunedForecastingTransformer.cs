@@ -3,7 +3,6 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML.SynapticPruning;
 

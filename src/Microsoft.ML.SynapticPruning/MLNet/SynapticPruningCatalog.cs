@@ -3,7 +3,6 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
-using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Orleans;
 using Microsoft.ML.SynapticPruning.Sweeps;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning;
-using Microsoft.ML.SynapticPruning.Training;
 using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;

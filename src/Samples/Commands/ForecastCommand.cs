@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SynapticPruning.Study.Data;
-using Microsoft.ML.SynapticPruning;
 
 namespace Samples.Commands;
 

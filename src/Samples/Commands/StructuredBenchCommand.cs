@@ -6,7 +6,6 @@ using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Compaction;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
 using SynapticPruning.Study.Data;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 using SynapticPruning.Study.Data;
 

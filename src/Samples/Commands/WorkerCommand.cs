@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Orleans;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Orleans.Configuration;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 
 namespace Samples.Study;

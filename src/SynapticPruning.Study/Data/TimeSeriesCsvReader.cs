@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 
 namespace SynapticPruning.Study.Data;

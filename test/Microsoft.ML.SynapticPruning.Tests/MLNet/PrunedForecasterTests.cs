@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 

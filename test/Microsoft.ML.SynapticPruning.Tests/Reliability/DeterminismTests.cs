@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML.SynapticPruning.Evaluation;
-using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;

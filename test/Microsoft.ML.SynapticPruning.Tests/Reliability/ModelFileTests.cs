@@ -3,7 +3,6 @@ using System.IO.Compression;
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 using Xunit.Abstractions;
 

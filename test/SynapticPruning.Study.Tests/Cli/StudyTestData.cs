@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Data;
 using Samples.Study;
 

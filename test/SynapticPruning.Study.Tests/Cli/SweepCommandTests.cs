@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Samples.Commands;
 using Xunit;

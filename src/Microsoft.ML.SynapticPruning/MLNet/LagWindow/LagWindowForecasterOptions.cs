@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 
 namespace Microsoft.ML.SynapticPruning;

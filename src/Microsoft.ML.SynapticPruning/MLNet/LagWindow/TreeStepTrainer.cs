@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 

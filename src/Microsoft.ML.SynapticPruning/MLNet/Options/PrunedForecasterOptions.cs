@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
