@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Runtime;
-using Microsoft.ML.SynapticPruning.Training;
 using SynapticPruning.Study.Data;
 
 namespace SynapticPruning.Bench;

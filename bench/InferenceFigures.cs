@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Models;
 using TorchSharp;
 using static TorchSharp.torch;

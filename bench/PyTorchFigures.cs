@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Models;
 using TorchSharp;
 

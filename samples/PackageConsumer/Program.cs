@@ -4,8 +4,7 @@
 // Exit code 0 when everything matches, 1 on a mismatch.
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
+using Microsoft.ML.SynapticPruning;
 
 if (args.Length != 2 || args[0] is not ("train" or "check"))
 {

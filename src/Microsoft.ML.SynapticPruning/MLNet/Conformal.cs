@@ -1,7 +1,7 @@
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Split-conformal interval half-widths: per horizon step, the ⌈(n+1)·confidence⌉-th smallest absolute residual

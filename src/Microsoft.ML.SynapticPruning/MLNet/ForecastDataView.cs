@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// The lazy, streaming output of a forecasting transformer: the input's columns plus <c>Forecast</c> (float[Horizon]) and,

@@ -1,9 +1,8 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
-using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>One forecast of the next <c>Horizon</c> steps, with interval bounds when the model has them.</summary>
 /// <param name="Forecast">Point forecast per step (original units).</param>

@@ -1,4 +1,4 @@
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 
 namespace Microsoft.ML;
 

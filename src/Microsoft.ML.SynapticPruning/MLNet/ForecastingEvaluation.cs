@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Evaluation;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Reads a scored view (label + forecast vector) and feeds the metrics accumulator (docs/design.md, "Rows in ML.NET").</summary>
 internal static class ForecastingEvaluation

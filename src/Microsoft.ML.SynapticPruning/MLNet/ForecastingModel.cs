@@ -1,7 +1,7 @@
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// A fitted forecaster as the ML.NET layer uses it: the trained network with its scaler, its self-description and

@@ -1,4 +1,6 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
+
+namespace Microsoft.ML;
 
 /// <summary>
 /// Loads a model .zip that contains a pruned forecaster and reports any damage as one <see cref="InvalidDataException"/>

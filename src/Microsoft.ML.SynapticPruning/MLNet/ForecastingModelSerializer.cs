@@ -8,7 +8,7 @@ using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Writes a <see cref="ForecastingModel"/> into a checksummed <see cref="ModelPayload"/> and back:

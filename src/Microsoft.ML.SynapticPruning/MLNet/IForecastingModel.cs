@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// A fitted forecaster behind <see cref="PrunedForecastingTransformer"/>: a network (<see cref="ForecastingModel"/>) or a

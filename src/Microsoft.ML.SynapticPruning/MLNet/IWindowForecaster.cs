@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// What the lazy forecast view needs from a fitted model: turn a block of history windows (original units) into point

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Which assemblies a model file may ask ML.NET to load, as <see cref="ForecastingModelLoader.LoadForecaster"/> enforces it

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Reads a whole model .zip before ML.NET's loader sees it: the archive directory, every entry's declared size (against

@@ -1,7 +1,7 @@
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Hard limits a model file must respect before any network is built from it, so a hostile or damaged

@@ -1,6 +1,6 @@
 using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML;
 
 /// <summary>Atomic saving for ML.NET models.</summary>
 public static class ModelOperationsCatalogExtensions

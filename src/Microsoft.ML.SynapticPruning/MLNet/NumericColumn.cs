@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Reads a numeric scalar column of any supported ML.NET type as float, with the checks shared by estimators and views.</summary>
 internal static class NumericColumn

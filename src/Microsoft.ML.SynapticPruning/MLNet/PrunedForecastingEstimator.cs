@@ -7,7 +7,7 @@ using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Trains a pruned forecaster (RNN, LSTM, GRU, PatchTST or DLinear) on a time-ordered <see cref="IDataView"/>.

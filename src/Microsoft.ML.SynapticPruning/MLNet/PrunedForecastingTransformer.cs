@@ -3,9 +3,8 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
-using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// A fitted pruned forecaster. <see cref="Transform"/> is lazy and streams: it adds a <c>float[Horizon]</c> forecast

@@ -2,7 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Reads the label and covariate columns of a time-ordered <see cref="IDataView"/> into a <see cref="TimeSeriesData"/>.</summary>
 internal static class SeriesReader

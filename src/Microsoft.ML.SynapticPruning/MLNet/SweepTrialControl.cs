@@ -1,6 +1,6 @@
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// What a sweep trial (<c>ForecastingTrialRunner</c>) adds to one fit beyond the estimator options: a truncated run and

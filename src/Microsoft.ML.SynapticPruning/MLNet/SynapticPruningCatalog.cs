@@ -1,9 +1,8 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Evaluation;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
-using Microsoft.ML.SynapticPruning.Training;
 
 namespace Microsoft.ML;
 

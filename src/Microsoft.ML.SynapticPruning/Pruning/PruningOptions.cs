@@ -54,18 +54,18 @@ public sealed class PruningOptions
     /// <summary>
     /// What a mask update prunes: single weights (default, the paper's method; unchanged behaviour) or whole structures
     /// declared by the module through <see cref="IStructuredPrunable"/> (recurrent hidden units, attention heads,
-    /// feed-forward neurons). With <see cref="Pruning.PruningGranularity.Structure"/> the sparsity targets
+    /// feed-forward neurons). With <see cref="PruningGranularity.Structure"/> the sparsity targets
     /// (<see cref="InitialSparsity"/>, <see cref="FinalSparsity"/>) are fractions of <em>structures</em> pruned
     /// (unweighted); the resulting weight sparsity is reported by <see cref="SynapticPruner.GlobalSparsity"/>.
     /// </summary>
     public PruningGranularity PruningGranularity { get; set; } = PruningGranularity.Weight;
 
     /// <summary>
-    /// With <see cref="Pruning.PruningGranularity.Structure"/>: how structures are compared when a mask update picks the ones
-    /// to prune. <see cref="Pruning.StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative
+    /// With <see cref="PruningGranularity.Structure"/>: how structures are compared when a mask update picks the ones
+    /// to prune. <see cref="StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative
     /// to the mean RMS of the active structures of its group (one layer's units, heads or neurons), so attention heads
-    /// compete with feed-forward neurons; <see cref="Pruning.StructureImportance.Absolute"/> ranks the raw RMS (the
-    /// earlier rule). Ignored with <see cref="Pruning.PruningGranularity.Weight"/>.
+    /// compete with feed-forward neurons; <see cref="StructureImportance.Absolute"/> ranks the raw RMS (the
+    /// earlier rule). Ignored with <see cref="PruningGranularity.Weight"/>.
     /// </summary>
     public StructureImportance StructureImportance { get; set; } = StructureImportance.GroupRelative;
 

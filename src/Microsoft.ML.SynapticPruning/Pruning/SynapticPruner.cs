@@ -32,9 +32,9 @@ namespace Microsoft.ML.SynapticPruning.Pruning;
 /// <see cref="IStructuredPrunable"/>; a mask update then prunes round(s·S) − (already pruned) whole structures (S =
 /// number of structures) with the lowest score, ranked globally, never the last one of a group, and clears all their
 /// weights in the element masks. The score starts from the RMS of a structure's active weights; with
-/// <see cref="PruningOptions.StructureImportance"/> = <see cref="Pruning.StructureImportance.GroupRelative"/> (default)
+/// <see cref="PruningOptions.StructureImportance"/> = <see cref="StructureImportance.GroupRelative"/> (default)
 /// it is that RMS divided by the mean RMS of the active structures of the structure's group (one layer's units, heads
-/// or neurons), with <see cref="Pruning.StructureImportance.Absolute"/> the RMS itself. Everything after the mask update (gradient masking,
+/// or neurons), with <see cref="StructureImportance.Absolute"/> the RMS itself. Everything after the mask update (gradient masking,
 /// optimizer moments, re-applying masks, capture/restore) is the same element-mask machinery as in weight mode.
 /// </para>
 /// </remarks>
@@ -173,9 +173,9 @@ public sealed class SynapticPruner : IDisposable
 
     /// <summary>
     /// The scores the next structured mask update ranks, in <see cref="Structures"/> order, from the current weights:
-    /// with <see cref="PruningOptions.StructureImportance"/> = <see cref="Pruning.StructureImportance.GroupRelative"/>
+    /// with <see cref="PruningOptions.StructureImportance"/> = <see cref="StructureImportance.GroupRelative"/>
     /// each active structure's RMS divided by the mean RMS of the active structures of its group, with
-    /// <see cref="Pruning.StructureImportance.Absolute"/> the RMS (<see cref="StructureImportance()"/>). Pruned
+    /// <see cref="StructureImportance.Absolute"/> the RMS (<see cref="StructureImportance()"/>). Pruned
     /// structures score 0. Empty in weight mode.
     /// </summary>
     public IReadOnlyList<double> StructureScores() => _structured?.Scores(_tensors) ?? Array.Empty<double>();

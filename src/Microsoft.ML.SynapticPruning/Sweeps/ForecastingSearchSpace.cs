@@ -5,7 +5,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// </summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear (networks); naive, seasonal-naive, fasttree, lightgbm (lag-window models, <see cref="MLNet.LagWindowForecasterOptions"/>; the season is <see cref="MLNet.ForecastingSweepOptions.SeasonalPeriod"/>)</description></item>
+/// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear (networks); naive, seasonal-naive, fasttree, lightgbm (lag-window models, <see cref="LagWindowForecasterOptions"/>; the season is <see cref="ForecastingSweepOptions.SeasonalPeriod"/>)</description></item>
 /// <item><term><c>regularization</c></term><description>none, dropout, mc-dropout, pruning, when model is a network</description></item>
 /// <item><term><c>dropout</c></term><description>[0.05, 0.5], when regularization ∈ {dropout, mc-dropout} (PatchTST: the encoder's dropout; attention-weight and head dropout stay 0, as published)</description></item>
 /// <item><term><c>pruning_initial_sparsity</c></term><description>[0, 0.6], when regularization = pruning</description></item>
@@ -24,7 +24,7 @@ namespace Microsoft.ML.SynapticPruning.Sweeps;
 /// <item><term><c>batch_size</c></term><description>32, 64, 128, when model is a network</description></item>
 /// </list>
 /// The naive and seasonal-naive models have no parameters, and a sweep scores them as baselines whatever the space holds
-/// (<see cref="MLNet.ForecastingSweepResult.Baselines"/>). Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
+/// (<see cref="ForecastingSweepResult.Baselines"/>). Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
 /// <see cref="SweepSearchSpace.Replace"/>, e.g. <c>ForecastingSearchSpace.Default.Remove("heads").Remove("d_model").Replace(new Choice("model", "lstm", "gru"))</c>
 /// (a replaced choice must still offer at least one value activating each dependent, so the PatchTST-only parameters go first).
 /// </remarks>
@@ -74,7 +74,7 @@ public static class ForecastingSearchSpace
     /// <summary>The network model values (TorchSharp, trained by epochs).</summary>
     public static IReadOnlyList<string> NetworkModels { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear" });
 
-    /// <summary>The lag-window model values (<see cref="MLNet.LagWindowForecasterOptions"/>; no epochs).</summary>
+    /// <summary>The lag-window model values (<see cref="LagWindowForecasterOptions"/>; no epochs).</summary>
     public static IReadOnlyList<string> LagWindowModels { get; } = Array.AsReadOnly(new[] { "naive", "seasonal-naive", "fasttree", "lightgbm" });
 
     /// <summary>The tree model values.</summary>

@@ -59,7 +59,7 @@ public sealed class TrainingOptions
     /// How early stopping reads the validation losses with <see cref="Patience"/>: <see cref="EarlyStoppingRule.Patience"/>
     /// (default; no new best for Patience epochs) or <see cref="EarlyStoppingRule.ConsecutiveNonDecreasing"/> (the authors'
     /// rule: the last Patience epochs each failed to lower the loss of the epoch before; combine it with
-    /// <see cref="Training.RestoreFrom.Last"/> to reproduce their scripts, which keep the last weights).
+    /// <see cref="RestoreFrom.Last"/> to reproduce their scripts, which keep the last weights).
     /// </summary>
     public EarlyStoppingRule EarlyStopping { get; set; } = EarlyStoppingRule.Patience;
 
@@ -75,7 +75,7 @@ public sealed class TrainingOptions
     /// </summary>
     public double CalibrationFraction { get; set; }
 
-    /// <summary>Which epoch's weights and masks the fit returns. Default <see cref="Training.RestoreFrom.AfterWarmup"/>.</summary>
+    /// <summary>Which epoch's weights and masks the fit returns. Default <see cref="RestoreFrom.AfterWarmup"/>.</summary>
     public RestoreFrom RestoreFrom { get; set; } = RestoreFrom.AfterWarmup;
 
     /// <summary>Seed of weight initialisation, dropout and shuffling. Default 0.</summary>

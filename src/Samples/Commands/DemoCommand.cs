@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
+using Microsoft.ML.SynapticPruning;
 using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;
@@ -56,7 +55,7 @@ internal static class DemoCommand
             InitialSparsity = 0.3,
             FinalSparsity = 0.7,
             MaxEpochs = epochs,
-            Normalization = Microsoft.ML.SynapticPruning.Models.InstanceNormalization.WindowLast,
+            Normalization = InstanceNormalization.WindowLast,
             SeasonalPeriod = 7,
         });
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
 using SynapticPruning.Study.Data;
 
 namespace Samples.Commands;

@@ -1,3 +1,4 @@
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Sweeps;

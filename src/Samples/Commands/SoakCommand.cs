@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Runtime;
 
 namespace Samples.Commands;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
 namespace Samples.Commands;

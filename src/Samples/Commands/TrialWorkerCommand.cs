@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
 namespace Samples.Commands;

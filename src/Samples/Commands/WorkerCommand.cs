@@ -36,7 +36,7 @@ public static class WorkerCommand
             var (values, column, _, name) = SweepData.Load(data, target);
             var ml = new Microsoft.ML.MLContext(seed: 0);
             protocol.LabelColumnName = column;
-            forecasting = new Microsoft.ML.SynapticPruning.MLNet.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);
+            forecasting = new Microsoft.ML.SynapticPruning.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);
         }
         cl.RejectUnknown();
         if (instance < 0 || instance > 100)

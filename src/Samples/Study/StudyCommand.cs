@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using SynapticPruning.Study.Data;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Compaction;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
@@ -229,7 +228,7 @@ public sealed class StructuredCompactionTests : IDisposable
         var ml = new MLContext(seed: 1);
         var e = Assert.Throws<ArgumentException>(() => ml.Forecasting.PrunedDLinear(new PrunedDLinearOptions
         {
-            Regularization = Microsoft.ML.SynapticPruning.Training.Regularization.SynapticPruning,
+            Regularization = Regularization.SynapticPruning,
             PruningGranularity = PruningGranularity.Structure,
         }));
         Assert.Contains("DLinear", e.Message);

@@ -22,7 +22,7 @@ public static class LayerChecker
         var violations = new List<LayerViolation>();
         foreach (var type in TypeReferenceReader.Read(assemblyPath))
         {
-            var layer = rules.LayerOf(type.Namespace);
+            var layer = rules.LayerOf(type.Namespace, type.FullName);
             if (layer is null)
             {
                 if (rules.IsUnderRoot(type.Namespace))
@@ -33,7 +33,7 @@ public static class LayerChecker
             {
                 if (reference.Assembly is null)
                 {
-                    var target = rules.LayerOf(reference.Namespace);
+                    var target = rules.LayerOf(reference.Namespace, reference.FullName);
                     if (target is not null && !rules.MayUse(layer, target))
                         violations.Add(new LayerViolation(type.FullName, layer.Name, reference.FullName, target.Name));
                 }

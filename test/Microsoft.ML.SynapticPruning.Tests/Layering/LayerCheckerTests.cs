@@ -84,7 +84,7 @@ public sealed class LayerCheckerTests
             .Select(l => l.Name != "MLNet" ? l : new LayerRule(l.Name, l.Namespaces, l.MayUse, ["TorchSharp"], l.ExactNamespaces))
             .ToArray();
         var violations = LayerChecker.Check(LibraryPath, new LayerRuleSet(LibraryLayers.Root, layers));
-        Assert.Contains(violations, v => v.Type == "Microsoft.ML.SynapticPruning.MLNet.PrunedForecastingTransformer" && v.DependencyLayer.StartsWith("Microsoft.ML.", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Type == "Microsoft.ML.SynapticPruning.PrunedForecastingTransformer" && v.DependencyLayer.StartsWith("Microsoft.ML.", StringComparison.Ordinal));
         Assert.All(violations, v => Assert.Equal("MLNet", v.Layer));
     }
 
@@ -135,5 +135,36 @@ public sealed class LayerCheckerTests
         Assert.Equal("Outer", rule.LayerOf("R.Other")?.Name);
         Assert.Equal("Inner", rule.LayerOf("X")?.Name);
         Assert.Null(rule.LayerOf("X.Y"));
+    }
+
+    [Fact]
+    public void ATypeListedByNameBelongsToItsLayerWhateverItsNamespace()
+    {
+        // The library's root namespace holds both the shared vocabulary (bottom) and the ML.NET surface (top).
+        var rule = new LayerRuleSet("R",
+        [
+            new LayerRule("Words", [], [], [], types: ["R.Word"]),
+            new LayerRule("Engine", ["R.Engine"], ["Words"], []),
+            new LayerRule("Surface", [], ["Engine"], [], exactNamespaces: ["R"]),
+        ]);
+        Assert.Equal("Words", rule.LayerOf("R", "R.Word")?.Name);
+        Assert.Equal("Surface", rule.LayerOf("R", "R.Estimator")?.Name);
+        Assert.Equal("Surface", rule.LayerOf("R")?.Name);
+        Assert.Equal("Engine", rule.LayerOf("R.Engine", "R.Engine.Word")?.Name);
+        Assert.True(rule.MayUse(rule.LayerOf("R.Engine")!, rule.LayerOf("R", "R.Word")!));
+        Assert.False(rule.MayUse(rule.LayerOf("R.Engine")!, rule.LayerOf("R", "R.Estimator")!));
+    }
+
+    [Fact]
+    public void TheLibraryFailsARuleWhereTheVocabularyIsTheSurface()
+    {
+        // Without the vocabulary's list its types fall to the root namespace's layer, MLNet, and every engine layer that
+        // names Regularization, InstanceNormalization, … uses the layer at the top.
+        var layers = LibraryLayers.Rule.Layers
+            .Select(l => l.Name != "Vocabulary" ? l : new LayerRule(l.Name, [LibraryLayers.Root + ".NoSuchNamespace"], l.MayUse, l.ExternalAssemblies))
+            .ToArray();
+        var violations = LayerChecker.Check(LibraryPath, new LayerRuleSet(LibraryLayers.Root, layers));
+        Assert.Contains(violations, v => v.Layer == "Training" && v.Dependency == LibraryLayers.Root + ".Regularization");
+        Assert.All(violations, v => Assert.Equal("MLNet", v.DependencyLayer));
     }
 }

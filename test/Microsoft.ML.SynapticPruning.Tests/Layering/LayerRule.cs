@@ -3,7 +3,8 @@ namespace Microsoft.ML.SynapticPruning.Tests.Layering;
 /// <summary>
 /// One layer of an assembly: the namespaces that belong to it, the layers directly below it (its arrows; it may also use
 /// what those may use, see <see cref="LayerRuleSet"/>), and the external assemblies (besides the .NET runtime) its types
-/// may reference.
+/// may reference. A layer may also name single types (<c>types</c>): the root namespace's shared vocabulary is a
+/// layer of its own below the engine, while the rest of the root namespace is the ML.NET surface at the top.
 /// </summary>
 public sealed class LayerRule
 {
@@ -14,15 +15,17 @@ public sealed class LayerRule
     /// <param name="externalAssemblies">Assembly-name prefixes the layer may reference, e.g. <c>TorchSharp</c>.</param>
     /// <param name="exactNamespaces">Namespaces of the layer without their sub-namespaces, e.g. <c>Microsoft.ML</c> for
     /// the catalog extensions that ML.NET users find next to <c>MLContext</c>.</param>
+    /// <param name="types">Full names of top-level types of the layer whatever their namespace; a type listed here belongs
+    /// to this layer even when another layer's namespace matches it (a full name is longer than any of its namespaces).</param>
     public LayerRule(string name, IReadOnlyList<string> namespaces, IReadOnlyList<string> mayUse, IReadOnlyList<string> externalAssemblies,
-        IReadOnlyList<string>? exactNamespaces = null)
+        IReadOnlyList<string>? exactNamespaces = null, IReadOnlyList<string>? types = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(namespaces);
         ArgumentNullException.ThrowIfNull(mayUse);
         ArgumentNullException.ThrowIfNull(externalAssemblies);
-        if (namespaces.Count == 0)
-            throw new ArgumentException($"Layer '{name}' has no namespace.", nameof(namespaces));
+        if (namespaces.Count == 0 && (exactNamespaces is null || exactNamespaces.Count == 0) && (types is null || types.Count == 0))
+            throw new ArgumentException($"Layer '{name}' has no namespace and no type.", nameof(namespaces));
         if (mayUse.Contains(name))
             throw new ArgumentException($"Layer '{name}' lists itself among the layers it may use.", nameof(mayUse));
         Name = name;
@@ -30,6 +33,7 @@ public sealed class LayerRule
         MayUse = [.. mayUse];
         ExternalAssemblies = [.. externalAssemblies];
         ExactNamespaces = [.. exactNamespaces ?? []];
+        Types = [.. types ?? []];
     }
 
     /// <summary>The layer's name.</summary>
@@ -47,10 +51,15 @@ public sealed class LayerRule
     /// <summary>Namespaces of the layer without their sub-namespaces.</summary>
     public IReadOnlyList<string> ExactNamespaces { get; }
 
-    /// <summary>How well <paramref name="namespaceName"/> matches the layer: the length of the longest of its namespaces
-    /// that equals it or contains it, or −1 when none does.</summary>
-    public int MatchLength(string namespaceName)
+    /// <summary>Full names of the types of the layer, whatever their namespace.</summary>
+    public IReadOnlyList<string> Types { get; }
+
+    /// <summary>How well a type in <paramref name="namespaceName"/> (full name <paramref name="typeFullName"/>, when known)
+    /// matches the layer: the length of its full name when the layer lists it, else the length of the longest of the
+    /// layer's namespaces that equals or contains <paramref name="namespaceName"/>, or −1 when none does.</summary>
+    public int MatchLength(string namespaceName, string? typeFullName = null)
     {
+        if (typeFullName is not null && Types.Contains(typeFullName)) return typeFullName.Length;
         int best = -1;
         foreach (var ns in Namespaces)
         {

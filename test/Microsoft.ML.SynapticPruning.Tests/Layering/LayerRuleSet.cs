@@ -43,15 +43,15 @@ public sealed class LayerRuleSet
     /// <summary>The layers, in the order given.</summary>
     public IReadOnlyList<LayerRule> Layers { get; }
 
-    /// <summary>The layer a namespace belongs to (the rule with the longest matching namespace), or
-    /// <see langword="null"/>.</summary>
-    public LayerRule? LayerOf(string namespaceName)
+    /// <summary>The layer a type belongs to: the layer that lists <paramref name="typeFullName"/>, else the rule with the
+    /// longest matching namespace, or <see langword="null"/>. Without a full name, the layer of the namespace.</summary>
+    public LayerRule? LayerOf(string namespaceName, string? typeFullName = null)
     {
         LayerRule? best = null;
         int bestLength = -1;
         foreach (var layer in Layers)
         {
-            int length = layer.MatchLength(namespaceName);
+            int length = layer.MatchLength(namespaceName, typeFullName);
             if (length > bestLength) (best, bestLength) = (layer, length);
         }
         return best;

@@ -22,9 +22,26 @@ public sealed class LibraryLayeringTests
     [Fact]
     public void EveryLayerOfTheRuleHasTypes()
     {
-        var namespaces = TypeReferenceReader.Read(LibraryPath).Select(t => t.Namespace).Distinct().ToArray();
+        var types = TypeReferenceReader.Read(LibraryPath);
         foreach (var layer in LibraryLayers.Rule.Layers)
-            Assert.True(namespaces.Any(ns => LibraryLayers.Rule.LayerOf(ns) == layer), $"layer {layer.Name} has no type: a stale rule");
+            Assert.True(types.Any(t => LibraryLayers.Rule.LayerOf(t.Namespace, t.FullName) == layer), $"layer {layer.Name} has no type: a stale rule");
+    }
+
+    [Fact]
+    public void TheVocabularyLayerIsTheVocabularyFolder()
+    {
+        // The rule names the vocabulary's types (they share the root namespace with the ML.NET surface): the list is
+        // exactly the top-level types declared in src/Microsoft.ML.SynapticPruning/Vocabulary, and the assembly has them.
+        string folder = Path.Combine(RepositoryRoot(), "src", "Microsoft.ML.SynapticPruning", "Vocabulary");
+        var declared = Directory.GetFiles(folder, "*.cs")
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f),
+                @"^(?:public|internal)\s+(?:(?:sealed|static|abstract|readonly|partial)\s+)*(?:enum|class|struct|interface|record(?:\s+struct|\s+class)?)\s+(\w+)",
+                System.Text.RegularExpressions.RegexOptions.Multiline))
+            .Select(m => LibraryLayers.Root + "." + m.Groups[1].Value)
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(LibraryLayers.VocabularyTypes.Order(StringComparer.Ordinal), declared);
+        var inAssembly = TypeReferenceReader.Read(LibraryPath).Select(t => t.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.All(LibraryLayers.VocabularyTypes, t => Assert.Contains(t, inAssembly));
     }
 
     [Fact]
@@ -33,8 +50,8 @@ public sealed class LibraryLayeringTests
         var pruning = LibraryLayers.Rule.Layers.Single(l => l.Name == "Pruning");
         var models = LibraryLayers.Rule.Layers.Single(l => l.Name == "Models");
         var used = TypeReferenceReader.Read(LibraryPath)
-            .Where(t => LibraryLayers.Rule.LayerOf(t.Namespace) == models)
-            .SelectMany(t => t.References.Where(r => r.Assembly is null && LibraryLayers.Rule.LayerOf(r.Namespace) == pruning)
+            .Where(t => LibraryLayers.Rule.LayerOf(t.Namespace, t.FullName) == models)
+            .SelectMany(t => t.References.Where(r => r.Assembly is null && LibraryLayers.Rule.LayerOf(r.Namespace, r.FullName) == pruning)
                 .Select(r => $"{t.FullName} uses {r.FullName}"))
             .Where(use => !LibraryLayers.PruningStructureDeclarations.Any(d => use.EndsWith(" uses " + d, StringComparison.Ordinal)))
             .ToArray();

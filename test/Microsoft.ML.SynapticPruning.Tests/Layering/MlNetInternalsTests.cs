@@ -15,7 +15,7 @@ public sealed class MlNetInternalsTests
     /// <summary>Types outside MLNet/Internals allowed to use ML.NET internals, each with the reason.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["Microsoft.ML.SynapticPruning.MLNet.PrunedForecastingTransformer"] =
+        ["Microsoft.ML.SynapticPruning.PrunedForecastingTransformer"] =
             "derives from ML.NET's RowToRowTransformerBase: its SaveModel/MakeRowMapper overrides and row mapper take internal types",
     };
 
@@ -35,7 +35,7 @@ public sealed class MlNetInternalsTests
         var users = InternalUses().Select(u => u.User).ToHashSet();
         Assert.Contains(InternalsNamespace + ".MlNetEnvironment", users);      // IInternalCatalog, IHostEnvironmentInternal
         Assert.Contains(InternalsNamespace + ".ComponentHeader", users);       // ModelHeader
-        Assert.Contains("Microsoft.ML.SynapticPruning.MLNet.PrunedForecastingTransformer", users);
+        Assert.Contains("Microsoft.ML.SynapticPruning.PrunedForecastingTransformer", users);
         foreach (var user in Allowed.Keys) Assert.Contains(user, users);       // no stale exemption
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.Evaluation;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 

@@ -1,5 +1,3 @@
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Tests.Reliability;
 using Microsoft.ML.SynapticPruning.Tests.Sweeps;

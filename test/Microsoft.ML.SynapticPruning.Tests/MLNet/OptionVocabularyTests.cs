@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;

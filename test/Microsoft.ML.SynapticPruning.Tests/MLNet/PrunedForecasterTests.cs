@@ -1,6 +1,4 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 
@@ -229,7 +227,7 @@ public sealed class PrunedForecasterTests : IDisposable
         Assert.Contains("'Value'", e.Message);
         Assert.Contains("row 100", e.Message);
         Assert.Contains("MissingValues", e.Message);
-        options.MissingValues = Microsoft.ML.SynapticPruning.Data.MissingValuePolicy.Interpolate;
+        options.MissingValues = MissingValuePolicy.Interpolate;
         var model = ml.Forecasting.PrunedDLinear(options).Fit(data);
         var forecasts = ForecastingTestData.ReadVectors(model.Transform(data), "Forecast");
         Assert.True(float.IsNaN(forecasts[105][0]), "a window holding a NaN gets a NaN forecast, never a silently wrong one");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using TorchSharp;
 using Xunit;

@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Models.Layers;
 using TorchSharp;

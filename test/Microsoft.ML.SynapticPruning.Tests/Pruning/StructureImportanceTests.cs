@@ -1,5 +1,4 @@
 using Microsoft.ML.SynapticPruning.Compaction;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using TorchSharp;

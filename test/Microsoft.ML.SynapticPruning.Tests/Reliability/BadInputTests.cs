@@ -1,8 +1,5 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Models;
-using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using Xunit;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML.SynapticPruning.Evaluation;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using TorchSharp;
@@ -54,7 +52,7 @@ public sealed class DeterminismTests : IDisposable
     [Fact]
     public void ConcurrentFitsAndLoadsGiveTheSameBitsAsSerialOnes()
     {
-        var spec = new Microsoft.ML.SynapticPruning.Models.ForecasterSpec { Kind = Microsoft.ML.SynapticPruning.Models.ForecasterKind.Lstm, Lookback = 8, HiddenSize = 6 };
+        var spec = new Microsoft.ML.SynapticPruning.Models.ForecasterSpec { Kind = ForecasterKind.Lstm, Lookback = 8, HiddenSize = 6 };
         var data = TimeSeriesData.Univariate(Microsoft.ML.SynapticPruning.Tests.Training.TrainingTestData.NoisySine(200));
         var options = new TrainingOptions { MaxEpochs = 2, Seed = 3, Regularization = Regularization.None };
         var trainer = new ForecastTrainer();

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Reliability;

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Persistence;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,6 +1,4 @@
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Reliability;

@@ -1,7 +1,4 @@
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Sweeps;
-using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Sweeps;

@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Xunit;

@@ -1,4 +1,3 @@
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Xunit;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
-using Microsoft.ML.SynapticPruning.MLNet;
-using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Xunit;
 

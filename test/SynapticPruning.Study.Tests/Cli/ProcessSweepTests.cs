@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Samples.Commands;

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.ML.SynapticPruning.MLNet;
 using Microsoft.ML.SynapticPruning.Runtime;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
-using Microsoft.ML.SynapticPruning.Training;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.SynapticPruning.Models;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Training;
 using Samples.Study;
 using Xunit;

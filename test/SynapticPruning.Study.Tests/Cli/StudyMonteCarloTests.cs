@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.Tests.MLNet;
 using Microsoft.ML.SynapticPruning.Training;
 using Samples.Study;

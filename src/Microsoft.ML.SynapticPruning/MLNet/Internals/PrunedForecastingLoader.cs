@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 
 [assembly: LoadableClass(typeof(PrunedForecastingTransformer), typeof(PrunedForecastingLoader), null, typeof(SignatureLoadModel),

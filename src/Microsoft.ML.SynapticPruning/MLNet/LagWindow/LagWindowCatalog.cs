@@ -1,4 +1,4 @@
-using Microsoft.ML.SynapticPruning.MLNet;
+using Microsoft.ML.SynapticPruning;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
 
 namespace Microsoft.ML;

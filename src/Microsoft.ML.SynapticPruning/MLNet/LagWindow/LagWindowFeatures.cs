@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// The tree features of one window (L rows × W values, label first, row-major): the label's lags minus its last value

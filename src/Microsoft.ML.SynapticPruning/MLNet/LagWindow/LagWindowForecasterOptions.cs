@@ -1,7 +1,6 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Settings of a lag-window forecaster (<c>mlContext.Forecasting.LagWindow</c>): the naive and seasonal-naive

@@ -5,7 +5,7 @@ using Microsoft.ML.SynapticPruning.MLNet.Internals;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Fits a lag-window forecaster (naive, seasonal naive, FastTree or LightGbm; <see cref="LagWindowForecasterOptions"/>) on

@@ -1,6 +1,6 @@
 using Microsoft.ML.SynapticPruning.Models;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// A fitted lag-window forecaster (naive, seasonal naive, FastTree, LightGbm) behind a <see cref="PrunedForecastingTransformer"/>.

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Persistence;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Writes a <see cref="LagWindowModel"/> into a checksummed <see cref="ModelPayload"/> and back: <c>model.json</c>

@@ -1,10 +1,9 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// One horizon step's regression model of a FastTree or LightGbm lag-window forecaster: the tree ensemble and its ML.NET

@@ -1,9 +1,8 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Fits one FastTree or LightGbm regression per horizon step on lag-window features (single-threaded, seeded: deterministic).</summary>
 internal static class TreeStepTrainer

@@ -1,9 +1,8 @@
-using Microsoft.ML.SynapticPruning.Data;
 using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Pruning;
 using Microsoft.ML.SynapticPruning.Training;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Options shared by every pruned forecaster. Defaults are the paper's hyper-parameters (schedule 0.3→0.7, warm-up 2
@@ -71,9 +70,9 @@ public abstract class PrunedForecasterOptions
     public bool PruneNormGains { get; set; }
 
     /// <summary>
-    /// What synaptic pruning removes: single weights (<see cref="Pruning.PruningGranularity.Weight"/>, the paper's method,
+    /// What synaptic pruning removes: single weights (<see cref="PruningGranularity.Weight"/>, the paper's method,
     /// default) or whole recurrent hidden units, attention heads and feed-forward neurons
-    /// (<see cref="Pruning.PruningGranularity.Structure"/>; RNN, LSTM, GRU and PatchTST only). With Structure,
+    /// (<see cref="PruningGranularity.Structure"/>; RNN, LSTM, GRU and PatchTST only). With Structure,
     /// <see cref="InitialSparsity"/>/<see cref="FinalSparsity"/> are fractions of structures pruned, and (with
     /// <see cref="CompactAfterTraining"/>) the fitted model is physically smaller and faster.
     /// </summary>
@@ -81,9 +80,9 @@ public abstract class PrunedForecasterOptions
 
     /// <summary>
     /// With <see cref="PruningGranularity"/> = Structure: how structures are compared when pruning.
-    /// <see cref="Pruning.StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative to the mean
+    /// <see cref="StructureImportance.GroupRelative"/> (default) ranks each structure's RMS relative to the mean
     /// RMS of its layer's units, heads or neurons, so PatchTST loses attention heads as well as feed-forward neurons and
-    /// every recurrent layer shrinks; <see cref="Pruning.StructureImportance.Absolute"/> ranks the raw RMS (the earlier
+    /// every recurrent layer shrinks; <see cref="StructureImportance.Absolute"/> ranks the raw RMS (the earlier
     /// rule, which in PatchTST prunes feed-forward neurons only). Ignored for weight pruning.
     /// </summary>
     public StructureImportance StructureImportance { get; set; } = StructureImportance.GroupRelative;
@@ -181,22 +180,4 @@ public abstract class PrunedForecasterOptions
 
     /// <summary>Architecture settings beyond lookback/horizon/channels (hidden sizes, heads, …).</summary>
     internal abstract ForecasterSpec ApplyArchitecture(ForecasterSpec spec);
-}
-
-/// <summary>How prediction intervals are made.</summary>
-public enum PredictionIntervalMethod
-{
-    /// <summary>Split-conformal intervals from residuals on a calibration tail that early stopping never saw (docs/design.md, "Conformal intervals").</summary>
-    Conformal,
-    /// <summary>The (1 ∓ confidence)/2 quantiles of the MC-dropout samples (requires <c>Regularization.MonteCarloDropout</c>).</summary>
-    MonteCarloSpread,
-}
-
-/// <summary>Shape of the cubic sparsity schedule.</summary>
-public enum PruningCurve
-{
-    /// <summary>The paper's curve s = s_i + (s_f − s_i)·p³ (slow, then fast).</summary>
-    Paper,
-    /// <summary>Zhu &amp; Gupta (2017) s = s_f + (s_i − s_f)·(1 − p)³ (fast, then flattening), as TF-MOT/torch.ao.</summary>
-    ZhuGupta,
 }

@@ -1,7 +1,7 @@
 using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>What one rolling-origin fold of a forecasting trial saw and scored (reported by <see cref="ForecastingTrialRunner.FoldEvaluated"/>).</summary>
 /// <param name="TrialId">The trial.</param>

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>The metric a forecasting sweep minimises (mean over the rolling-origin folds).</summary>
 public enum ForecastingMetric

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// A forecasting hyper-parameter sweep (created by <c>mlContext.Forecasting.CreateSweep</c>), shaped like ML.NET

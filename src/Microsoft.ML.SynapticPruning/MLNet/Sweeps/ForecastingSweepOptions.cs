@@ -1,7 +1,6 @@
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Sweeps;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Settings of a forecasting hyper-parameter sweep created by <c>mlContext.Forecasting.CreateSweep</c>. Every trial is

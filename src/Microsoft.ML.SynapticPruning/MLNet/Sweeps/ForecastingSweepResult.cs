@@ -1,6 +1,6 @@
 using Microsoft.ML.SynapticPruning.Sweeps;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>The result of <see cref="ForecastingSweepExperiment.Run"/>.</summary>
 public sealed class ForecastingSweepResult

@@ -2,14 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.SynapticPruning.Evaluation;
 using Microsoft.ML.SynapticPruning.MLNet.Internals;
-using Microsoft.ML.SynapticPruning.Models;
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Microsoft.ML.SynapticPruning.Training;
 using Microsoft.ML.Transforms;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Runs forecasting trials: maps a <see cref="Configuration"/> to the options class of its model
@@ -342,7 +340,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         o.WarmupEpochs = Math.Min(configuration.GetIntOrDefault(ForecastingSearchSpace.PruningWarmupEpochs, o.WarmupEpochs), maxEpochs - 1);
         o.PruningInterval = configuration.GetIntOrDefault(ForecastingSearchSpace.PruningInterval, o.PruningInterval);
         o.PruningGranularity = configuration.GetStringOrDefault(ForecastingSearchSpace.PruningGranularity, "weight") == "structure"
-            ? Pruning.PruningGranularity.Structure : Pruning.PruningGranularity.Weight;
+            ? PruningGranularity.Structure : PruningGranularity.Weight;
         o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
         o.LearningRate = configuration.GetDoubleOrDefault(ForecastingSearchSpace.LearningRate, o.LearningRate);
         o.BatchSize = configuration.GetIntOrDefault(ForecastingSearchSpace.BatchSize, o.BatchSize);

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.MLNet;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>How a forecasting sweep proposes trials.</summary>
 public enum SweepTuner

@@ -1,36 +1,6 @@
 using Microsoft.ML.SynapticPruning.Models;
 
-namespace Microsoft.ML.SynapticPruning.MLNet;
-
-/// <summary>Options shared by the recurrent forecasters (RNN, LSTM, GRU).</summary>
-public abstract class PrunedRecurrentOptions : PrunedForecasterOptions
-{
-    /// <summary>Hidden units per recurrent layer. Default 64 (the paper's).</summary>
-    public int HiddenSize { get; set; } = 64;
-
-    /// <summary>Stacked recurrent layers. Default 1 (the paper's).</summary>
-    public int NumberOfLayers { get; set; } = 1;
-
-    internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with { HiddenSize = HiddenSize, NumberOfLayers = NumberOfLayers };
-}
-
-/// <summary>Options of <c>PrunedLstm</c>: an LSTM whose last hidden state feeds a linear head.</summary>
-public sealed class PrunedLstmOptions : PrunedRecurrentOptions
-{
-    internal override ForecasterKind Kind => ForecasterKind.Lstm;
-}
-
-/// <summary>Options of <c>PrunedGru</c>: a GRU whose last hidden state feeds a linear head.</summary>
-public sealed class PrunedGruOptions : PrunedRecurrentOptions
-{
-    internal override ForecasterKind Kind => ForecasterKind.Gru;
-}
-
-/// <summary>Options of <c>PrunedRnn</c>: an Elman RNN (tanh) whose last hidden state feeds a linear head.</summary>
-public sealed class PrunedRnnOptions : PrunedRecurrentOptions
-{
-    internal override ForecasterKind Kind => ForecasterKind.Rnn;
-}
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// Options of <c>PrunedPatchTst</c>. Defaults are the paper's small configuration (d_model 64, 4 heads, 2 layers,
@@ -80,21 +50,4 @@ public sealed class PrunedPatchTstOptions : PrunedForecasterOptions
         ModelDimension = ModelDimension, NumberOfHeads = NumberOfHeads, NumberOfLayers = NumberOfLayers, FeedForwardSize = FeedForwardSize,
         PatchLength = PatchLength, Stride = Stride, AttentionDropout = AttentionDropout, HeadDropout = HeadDropout,
     };
-}
-
-/// <summary>
-/// Options of <c>PrunedDLinear</c>: moving-average decomposition and two linear maps (Zeng et al. 2023), the strong
-/// linear reference. Regularization defaults to <see cref="Training.Regularization.None"/>.
-/// </summary>
-public sealed class PrunedDLinearOptions : PrunedForecasterOptions
-{
-    /// <summary>Creates options with DLinear's defaults (no regularization).</summary>
-    public PrunedDLinearOptions() => Regularization = Training.Regularization.None;
-
-    /// <summary>Moving-average kernel (odd). Default 25.</summary>
-    public int MovingAverageKernel { get; set; } = 25;
-
-    internal override ForecasterKind Kind => ForecasterKind.DLinear;
-
-    internal override ForecasterSpec ApplyArchitecture(ForecasterSpec spec) => spec with { MovingAverageKernel = MovingAverageKernel };
 }

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.Training;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>The regularizer a forecaster is trained with.</summary>
 public enum Regularization

@@ -1,8 +1,8 @@
-namespace Microsoft.ML.SynapticPruning.Models;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// The forecasters the library trains: five networks (RNN … DLinear) and four lag-window models (naive, seasonal naive,
-/// FastTree, LightGbm; <see cref="MLNet.LagWindowForecasterOptions"/>) that no network is built for.
+/// FastTree, LightGbm; <see cref="LagWindowForecasterOptions"/>) that no network is built for.
 /// </summary>
 public enum ForecasterKind
 {
@@ -24,15 +24,4 @@ public enum ForecasterKind
     FastTree,
     /// <summary>Not a network: ML.NET LightGbm regression on lag windows, one model per horizon step (direct strategy).</summary>
     LightGbm,
-}
-
-/// <summary>Per-window normalisation applied inside the model and undone at its output.</summary>
-public enum InstanceNormalization
-{
-    /// <summary>No per-window normalisation (inputs arrive globally scaled by the training-part scaler).</summary>
-    None,
-    /// <summary>Per-window, per-channel mean/std (RevIN without affine parameters). PatchTST's published default.</summary>
-    Window,
-    /// <summary>Subtract the window's last value and divide by the window's std, per channel.</summary>
-    WindowLast,
 }

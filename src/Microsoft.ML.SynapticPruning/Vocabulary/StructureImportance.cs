@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.Pruning;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// How <see cref="PruningGranularity.Structure"/> compares structures when it picks the ones to prune. Both rules start
@@ -9,7 +9,7 @@ public enum StructureImportance
 {
     /// <summary>
     /// Default. Each structure's RMS divided by the mean RMS of the active structures of its group (one layer's
-    /// units, heads or neurons: <see cref="PrunableStructure.Group"/>) at the time of the update, then one global
+    /// units, heads or neurons: <see cref="Pruning.PrunableStructure.Group"/>) at the time of the update, then one global
     /// ranking of these relative scores. A structure is unimportant when it is weak <em>compared with its peers</em>, so
     /// layers and kinds of structure whose weights have different scales (attention heads and feed-forward neurons,
     /// stacked recurrent layers) all lose structures. With a single group (a one-layer RNN, LSTM or GRU) the ranking is

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.Data;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>What to do with missing values (<see cref="double.NaN"/>) in a series.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.Training;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Which epoch's weights (and masks) a fit returns.</summary>
 public enum RestoreFrom

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SynapticPruning.Pruning;
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>How an epoch-based schedule turns the 0-based epoch index into progress p ∈ [0, 1].</summary>
 public enum ProgressConvention
