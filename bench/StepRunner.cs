@@ -60,7 +60,7 @@ internal sealed class StepRunner : IDisposable
         ParameterCount = Module.parameters().Sum(p => p.numel());
     }
 
-    public ForecastingModule Module { get; }
+    public ForecastingNetwork Module { get; }
 
     public long ParameterCount { get; }
 

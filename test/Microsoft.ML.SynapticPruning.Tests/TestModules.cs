@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SynapticPruning.Tests;
 
-/// <summary>Test-only LSTM forecaster following the ForecastingModule contract: (B, L, Cin) → (B, H, C).</summary>
-internal sealed class TestLstmForecaster : ForecastingModule
+/// <summary>Test-only LSTM forecaster following the ForecastingNetwork contract: (B, L, Cin) → (B, H, C).</summary>
+internal sealed class TestLstmForecaster : ForecastingNetwork
 {
     private readonly LSTM lstm;
     private readonly ContextDropout dropout;
@@ -32,7 +32,7 @@ internal sealed class TestLstmForecaster : ForecastingModule
 }
 
 /// <summary>Test-only 2-layer MLP forecaster with a LayerNorm: flattens the window.</summary>
-internal sealed class TestMlpForecaster : ForecastingModule
+internal sealed class TestMlpForecaster : ForecastingNetwork
 {
     private readonly Linear fc1;
     private readonly LayerNorm norm;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.SynapticPruning.Compaction;
 /// Physically removes pruned structures (<see cref="PruningGranularity.Structure"/>) from a network: a recurrent layer
 /// with 64 units of which 32 are pruned becomes a dense layer of 32 units (with a correspondingly narrower consumer), a
 /// PatchTST layer loses its pruned heads and feed-forward neurons. The result is an ordinary, dense, smaller
-/// <see cref="ForecastingModule"/> built by <see cref="ForecasterFactory.Create"/> from a spec with per-layer sizes
+/// <see cref="ForecastingNetwork"/> built by <see cref="ForecasterFactory.Create"/> from a spec with per-layer sizes
 /// (<see cref="ForecasterSpec.LayerHiddenSizes"/>, <see cref="ForecasterSpec.LayerHeadSlots"/>,
 /// <see cref="ForecasterSpec.LayerFeedForward"/>), so it saves and loads like any other model.
 /// </summary>
@@ -31,7 +31,7 @@ public static class StructuredCompaction
     /// flattened row-major, as <see cref="SynapticPruner.ExportMasks"/>) prune entirely, in <see cref="IStructuredPrunable.GetStructures"/> order.
     /// </summary>
     /// <exception cref="ArgumentException">A mask a structure needs is missing or has the wrong length.</exception>
-    public static bool[] PrunedStructures(ForecastingModule module, IReadOnlyDictionary<string, bool[]> masks)
+    public static bool[] PrunedStructures(ForecastingNetwork module, IReadOnlyDictionary<string, bool[]> masks)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(masks);
@@ -68,7 +68,7 @@ public static class StructuredCompaction
     /// The module does not implement <see cref="IStructuredPrunable"/> (e.g. DLinear), a mask is missing or has the wrong
     /// length, or a layer would lose all its units, heads or neurons.
     /// </exception>
-    public static ForecastingModule Compact(ForecastingModule module, IReadOnlyDictionary<string, bool[]> masks)
+    public static ForecastingNetwork Compact(ForecastingNetwork module, IReadOnlyDictionary<string, bool[]> masks)
         => Compact(module, masks, out _);
 
     /// <summary>
@@ -105,12 +105,12 @@ public static class StructuredCompaction
         }
     }
 
-    private static IStructuredPrunable AsStructured(ForecastingModule module)
+    private static IStructuredPrunable AsStructured(ForecastingNetwork module)
         => module as IStructuredPrunable ?? throw new ArgumentException(
             $"{module.Spec.Kind} ({module.GetType().Name}) declares no prunable structures, so it cannot be compacted. Structured pruning and compaction support RNN, LSTM, GRU and PatchTST.",
             nameof(module));
 
-    private static ForecastingModule Compact(ForecastingModule module, IReadOnlyDictionary<string, bool[]> masks, out Dictionary<string, Cut> plan)
+    private static ForecastingNetwork Compact(ForecastingNetwork module, IReadOnlyDictionary<string, bool[]> masks, out Dictionary<string, Cut> plan)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(masks);

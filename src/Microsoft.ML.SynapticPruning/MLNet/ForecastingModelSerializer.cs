@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
-/// Writes a <see cref="ForecastingModel"/> into a checksummed <see cref="ModelPayload"/> and back:
+/// Writes a <see cref="NetworkModel"/> into a checksummed <see cref="ModelPayload"/> and back:
 /// <c>model.json</c> (self-description), <c>scaler.bin</c> (per-channel mean/std as raw doubles), one
 /// <c>param/&lt;name&gt;</c> sparse tensor per parameter (pruned ones store their mask: bitmap or delta-coded indices,
 /// whichever is smaller), one <c>buffer/&lt;name&gt;</c> per buffer (BatchNorm statistics) and optional <c>history.bin</c>.
@@ -40,7 +40,7 @@ internal static class ForecastingModelSerializer
     /// <summary>Writes a network or a lag-window model.</summary>
     public static ModelPayload Write(IForecastingModel model) => model switch
     {
-        ForecastingModel network => Write(network),
+        NetworkModel network => Write(network),
         LagWindowModel lagWindow => LagWindowModelSerializer.Write(lagWindow),
         _ => throw new ArgumentException($"{model?.GetType().Name ?? "null"} is not a forecaster this library can save.", nameof(model)),
     };
@@ -52,7 +52,7 @@ internal static class ForecastingModelSerializer
         return info.Spec.Kind.IsLagWindow() ? LagWindowModelSerializer.Read(info, payload) : Read(payload);
     }
 
-    public static ModelPayload Write(ForecastingModel model)
+    public static ModelPayload Write(NetworkModel model)
     {
         var payload = new ModelPayload();
         payload.AddText(InfoEntry, WriteInfo(NetworkPayloadVersion, model.Info));
@@ -72,7 +72,7 @@ internal static class ForecastingModelSerializer
         return payload;
     }
 
-    public static ForecastingModel Read(ModelPayload payload)
+    public static NetworkModel Read(ModelPayload payload)
     {
         var info = ReadInfo(payload);
         var spec = info.Spec;
@@ -85,7 +85,7 @@ internal static class ForecastingModelSerializer
             throw new InvalidDataException($"Entry '{InfoEntry}' holds {hw.Length} interval half-widths for horizon {spec.Horizon}.");
 
         var scaler = ReadScaler(payload.Get(ScalerEntry).Span, spec.TargetChannels + spec.CovariateChannels);
-        ForecastingModule module;
+        ForecastingNetwork module;
         var masks = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         using (torch.no_grad())
         {
@@ -130,7 +130,7 @@ internal static class ForecastingModelSerializer
         var pruning = masks.Count == 0 ? null : new Pruning.PruningSummary(info.GlobalSparsity, info.LayerSparsity.Sum(t => t.Total),
             info.LayerSparsity.Sum(t => t.Pruned), info.LayerSparsity, Array.Empty<Pruning.SparsityHistoryEntry>(), masks, info.PruningSchedule ?? "");
         var forecaster = TrainedForecaster.FromModule(module, scaler, pruning: pruning);
-        return new ForecastingModel(forecaster, info, history);
+        return new NetworkModel(forecaster, info, history);
     }
 
     /// <summary>Parses <c>model.json</c>: format version, description and a known kind (nothing else is checked here).</summary>

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
-/// A fitted forecaster behind <see cref="PrunedForecastingTransformer"/>: a network (<see cref="ForecastingModel"/>) or a
+/// A fitted forecaster behind <see cref="PrunedForecastingTransformer"/>: a network (<see cref="NetworkModel"/>) or a
 /// lag-window model (<see cref="LagWindowModel"/>: naive, seasonal naive, FastTree, LightGbm). Both forecast windows
 /// for the lazy view, the forecast engine and conformal calibration, describe themselves with a
 /// <see cref="ForecastingModelInfo"/> and carry optional stored history (forecast-engine checkpoints). Thread-safe for

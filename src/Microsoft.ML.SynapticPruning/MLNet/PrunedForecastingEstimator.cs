@@ -110,10 +110,10 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
         try
         {
             var info = DescribeFit(o, trained.Spec, seed, trained, train);
-            var model = new ForecastingModel(trained, info);
+            var model = new NetworkModel(trained, info);
             if (o.Confidence is not null && o.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread)
             {
-                model = new ForecastingModel(trained, info with { IntervalMethod = PredictionIntervalMethod.MonteCarloSpread });
+                model = new NetworkModel(trained, info with { IntervalMethod = PredictionIntervalMethod.MonteCarloSpread });
                 MlNetEnvironment.Info(ch, $"Intervals: {o.Confidence:P0} quantiles of {o.MonteCarloSamples} MC-dropout samples (model uncertainty only; not calibrated).");
             }
             else if (o.Confidence is float confidence)
@@ -123,7 +123,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
                 var (halfWidths, n) = Conformal.HalfWidths(model, calibrationSeries, plan.Calibration, confidence);
                 if (n == 0 || halfWidths.Any(float.IsPositiveInfinity))
                     MlNetEnvironment.Warning(ch, $"Only {n} calibration windows for confidence {confidence}: some interval half-widths are infinite. Use more data, a larger ValidationFraction/CalibrationFraction, or a lower Confidence.");
-                model = new ForecastingModel(trained, info with { IntervalHalfWidths = halfWidths, CalibrationWindows = n });
+                model = new NetworkModel(trained, info with { IntervalHalfWidths = halfWidths, CalibrationWindows = n });
             }
             MlNetEnvironment.Info(ch, $"Done: {info.EpochsRun} epochs, best epoch {info.BestEpoch}, global sparsity {info.GlobalSparsity:P1}, {info.TrainSeconds:F1} s.");
             return new PrunedForecastingTransformer(_host, model);

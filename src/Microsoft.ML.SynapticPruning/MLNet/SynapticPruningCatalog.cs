@@ -77,7 +77,7 @@ public static class SynapticPruningCatalog
         double? maseScale = null, long firstScoredRow = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return ForecastingEvaluation.Evaluate(data, labelColumnName, forecastColumnName, maseScale, firstScoredRow);
+        return DataViewForecastEvaluator.Evaluate(data, labelColumnName, forecastColumnName, maseScale, firstScoredRow);
     }
 
     private static PrunedForecastingEstimator Create(ForecastingCatalog catalog, PrunedForecasterOptions options)

@@ -12,7 +12,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// every channel uses the same two linear maps; covariates are not accepted. Optional per-window normalisation
 /// (default <see cref="InstanceNormalization.None"/>). The spec's dropout is applied to both parts' inputs.
 /// </summary>
-public sealed class DLinearForecaster : ForecastingModule
+public sealed class DLinearForecaster : ForecastingNetwork
 {
     private readonly InstanceNormalization _normalization;
 

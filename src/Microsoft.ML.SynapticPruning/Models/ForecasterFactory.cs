@@ -104,7 +104,7 @@ public static class ForecasterFactory
 
     /// <summary>Validates <paramref name="spec"/> and builds the network it describes.</summary>
     /// <exception cref="ArgumentException">The spec is inconsistent (see <see cref="Validate"/>).</exception>
-    public static ForecastingModule Create(ForecasterSpec spec)
+    public static ForecastingNetwork Create(ForecasterSpec spec)
     {
         Validate(spec);
         // Networks draw their initial weights from libtorch's process-wide generator: one creation at a time, never

@@ -32,7 +32,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// every projection, both BatchNorms of every layer and the flatten head, and BatchNorm's running statistics make a
 /// masked channel non-zero after normalisation, so compaction would not stay exact cheaply.</para>
 /// </remarks>
-public sealed class PatchTstForecaster : ForecastingModule, IStructuredPrunable
+public sealed class PatchTstForecaster : ForecastingNetwork, IStructuredPrunable
 {
     private readonly InstanceNormalization _normalization;
 

@@ -21,7 +21,7 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// (4 for LSTM, 3 for GRU, 1 for RNN), its column of <c>weight_hh_l0</c>, and its column of the consumer (layer i+1's
 /// <c>weight_ih_l0</c>, or <c>head.weight</c> after the last layer).
 /// </remarks>
-public sealed class RecurrentForecaster : ForecastingModule, IStructuredPrunable
+public sealed class RecurrentForecaster : ForecastingNetwork, IStructuredPrunable
 {
     private readonly InstanceNormalization _normalization;
 

@@ -57,7 +57,7 @@ public sealed class ForecastTrainer
         EstimateParallelStepWork(spec, batchSize) >= TwoThreadStepMultiplyAdds ? Math.Min(2, Environment.ProcessorCount) : 1;
 
     /// <summary>
-    /// Trains a forecaster. <paramref name="createModule"/> builds the network (its <see cref="ForecastingModule.Spec"/>
+    /// Trains a forecaster. <paramref name="createModule"/> builds the network (its <see cref="ForecastingNetwork.Spec"/>
     /// gives lookback, horizon and channels; with a dropout regularization it must have been built with
     /// <c>Spec.DropoutRate</c> &gt; 0, e.g. <see cref="TrainingOptions.DropoutRate"/>).
     /// </summary>
@@ -70,7 +70,7 @@ public sealed class ForecastTrainer
     /// <returns>The trained forecaster (owns the module).</returns>
     /// <exception cref="ArgumentException">Invalid options, data, or a module that does not match the data/options.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing is returned and everything created is released.</exception>
-    public TrainedForecaster Fit(Func<ForecastingModule> createModule, TimeSeriesData train, TimeSeriesData? validation, TrainingOptions options,
+    public TrainedForecaster Fit(Func<ForecastingNetwork> createModule, TimeSeriesData train, TimeSeriesData? validation, TrainingOptions options,
         IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(createModule);

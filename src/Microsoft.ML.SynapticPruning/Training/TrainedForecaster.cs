@@ -21,7 +21,7 @@ public sealed class TrainedForecaster : IDisposable
     private int _disposed;
     private TrainingResumeState? _resumeState;
 
-    internal TrainedForecaster(ForecastingModule module, ChannelScaler scaler, TrainingOptions options, IReadOnlyList<EpochReport> history,
+    internal TrainedForecaster(ForecastingNetwork module, ChannelScaler scaler, TrainingOptions options, IReadOnlyList<EpochReport> history,
         PruningSummary? pruning, int bestEpoch, bool stoppedEarly, SplitPlan splitPlan, double trainSeconds, int epochsRun)
     {
         Module = module;
@@ -42,7 +42,7 @@ public sealed class TrainedForecaster : IDisposable
     /// Wraps an already trained (e.g. loaded) module and its scaler. The module is put in eval mode and owned (disposed)
     /// by the forecaster.
     /// </summary>
-    public static TrainedForecaster FromModule(ForecastingModule module, ChannelScaler scaler, TrainingOptions? options = null, PruningSummary? pruning = null)
+    public static TrainedForecaster FromModule(ForecastingNetwork module, ChannelScaler scaler, TrainingOptions? options = null, PruningSummary? pruning = null)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(scaler);
@@ -53,7 +53,7 @@ public sealed class TrainedForecaster : IDisposable
     }
 
     /// <summary>The network, in eval mode. Owned by this object.</summary>
-    public ForecastingModule Module { get; }
+    public ForecastingNetwork Module { get; }
 
     /// <summary>The architecture.</summary>
     public ForecasterSpec Spec => Module.Spec;

@@ -25,7 +25,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<EpochReport> _history = new();
     private readonly EarlyStoppingTracker _earlyStopping;
     private readonly Stopwatch _clock = new();
-    private ForecastingModule? _module;
+    private ForecastingNetwork? _module;
     private Adam? _adam;
     private SynapticPruner? _pruner;
     private Generator? _dropoutGenerator, _shuffleGenerator;
@@ -56,7 +56,7 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>The network (after <see cref="CreateModule"/>).</summary>
-    public ForecastingModule Module => _module ?? throw new InvalidOperationException("The module has not been created.");
+    public ForecastingNetwork Module => _module ?? throw new InvalidOperationException("The module has not been created.");
 
     /// <summary>The first epoch to run: 0, or the resumed run's epoch count.</summary>
     public int FirstEpoch { get; private set; }
@@ -69,7 +69,7 @@ internal sealed class TrainingRun : IDisposable
     /// <see cref="TorchProcessLocks.Creation"/> so no network built elsewhere draws in between; then checks the network
     /// against the data and options.
     /// </summary>
-    public void CreateModule(Func<ForecastingModule> createModule, TimeSeriesData train, TimeSeriesData? validation)
+    public void CreateModule(Func<ForecastingNetwork> createModule, TimeSeriesData train, TimeSeriesData? validation)
     {
         lock (TorchProcessLocks.Creation)
         {

@@ -58,7 +58,7 @@ internal sealed class ValidationWindows : IDisposable
     /// module in training mode.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled between batches.</exception>
-    public double? Loss(ForecastingModule module, int batchSize, CancellationToken cancellationToken)
+    public double? Loss(ForecastingNetwork module, int batchSize, CancellationToken cancellationToken)
     {
         if (_indices is null) return null;
         var series = _validationSeries ?? _trainSeries;

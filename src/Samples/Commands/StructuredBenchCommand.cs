@@ -107,7 +107,7 @@ internal static class StructuredBenchCommand
                 torch.manual_seed(1);
                 var dense = ForecasterFactory.Create(spec);
                 dense.eval();
-                var variants = new List<(string Label, StructureImportance? Rule, double Sparsity, bool Trained, string Shape, long Weights, double WeightSparsity, ForecastingModule Module)>
+                var variants = new List<(string Label, StructureImportance? Rule, double Sparsity, bool Trained, string Shape, long Weights, double WeightSparsity, ForecastingNetwork Module)>
                 {
                     ("dense", null, 0, false, Shape(dense.Spec), Count(dense), 0, dense),
                 };
@@ -192,7 +192,7 @@ internal static class StructuredBenchCommand
         }
     }
 
-    private static double Time(ForecastingModule module, Tensor x, int iterations)
+    private static double Time(ForecastingNetwork module, Tensor x, int iterations)
     {
         using var noGrad = torch.no_grad();
         var watch = Stopwatch.StartNew();
@@ -211,9 +211,9 @@ internal static class StructuredBenchCommand
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static long Count(ForecastingModule m) => m.parameters().Sum(p => p.numel());
+    private static long Count(ForecastingNetwork m) => m.parameters().Sum(p => p.numel());
 
-    private static long Prunable(ForecastingModule m) => PrunableParameterSelection.Select(m, new PruningOptions()).Sum(p => p.Parameter.numel());
+    private static long Prunable(ForecastingNetwork m) => PrunableParameterSelection.Select(m, new PruningOptions()).Sum(p => p.Parameter.numel());
 
     private static string Shape(ForecasterSpec s) => s.Kind == ForecasterKind.PatchTst
         ? $"heads [{string.Join(",", Enumerable.Range(0, s.NumberOfLayers).Select(i => s.HeadSlotsOf(i).Length))}], FF [{string.Join(",", Enumerable.Range(0, s.NumberOfLayers).Select(s.FeedForwardOf))}]"

@@ -23,7 +23,7 @@ namespace Samples.Study;
 /// pass, drawn from a generator this module owns (seeded at construction), as in their script where the model stays in
 /// <c>train()</c> mode during validation. Monte-Carlo passes use the caller's generator as usual.</para>
 /// </remarks>
-public sealed class AuthorsLstmForecaster : ForecastingModule
+public sealed class AuthorsLstmForecaster : ForecastingNetwork
 {
 #pragma warning disable IDE1006 // TorchSharp names submodules after the fields.
     private readonly LSTM lstm;

@@ -124,7 +124,7 @@ public sealed class TrainingStudyRunner : IStudyTrialRunner
     /// the features only (<see cref="StudyTrainingSettings.FeaturesOnlyInput"/>), the authors' LSTM, which applies dropout
     /// at validation too in the MC-dropout arm when <see cref="StudyTrainingSettings.StochasticMcValidation"/> asks for it.
     /// </summary>
-    private static ForecastingModule CreateModule(ForecasterSpec spec, StudyTrial trial) =>
+    private static ForecastingNetwork CreateModule(ForecasterSpec spec, StudyTrial trial) =>
         trial.Settings.FeaturesOnlyInput && !trial.IsBaseline
             ? new AuthorsLstmForecaster(spec, trial.Method == StudyMethods.McDropout && trial.Settings.StochasticMcValidation, trial.Seed)
             : ForecasterFactory.Create(spec);

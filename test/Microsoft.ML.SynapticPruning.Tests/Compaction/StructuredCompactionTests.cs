@@ -18,7 +18,7 @@ public sealed class StructuredCompactionTests : IDisposable
 
     private static SparsitySchedule Constant(double s) => new CubicSparsitySchedule(s, s, 0, 1);
 
-    private static double MaxAbsDifference(ForecastingModule a, ForecastingModule b, Tensor x)
+    private static double MaxAbsDifference(ForecastingNetwork a, ForecastingNetwork b, Tensor x)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

@@ -8,7 +8,7 @@ namespace Microsoft.ML.SynapticPruning.Tests.Conformance;
 internal static class ConformanceModels
 {
     /// <summary>Builds the model of <paramref name="spec"/> with weights drawn after <c>torch.manual_seed(seed)</c>, in eval mode.</summary>
-    public static ForecastingModule Create(ForecasterSpec spec, long seed)
+    public static ForecastingNetwork Create(ForecasterSpec spec, long seed)
     {
         torch.manual_seed(seed);
         var module = ForecasterFactory.Create(spec);
@@ -21,7 +21,7 @@ internal static class ConformanceModels
     /// variance 1, and a ±0.02 positional embedding — with random values, so the reference's BatchNorm and embedding terms
     /// matter. Works on every PatchTST layer by parameter and buffer names.
     /// </summary>
-    public static void SpreadPatchTstStatistics(ForecastingModule module, ulong seed)
+    public static void SpreadPatchTstStatistics(ForecastingNetwork module, ulong seed)
     {
         using var generator = new Generator(seed, torch.CPU);
         using var noGrad = torch.no_grad();

@@ -23,7 +23,7 @@ internal static class ModelForward
     }
 
     /// <summary>The model's output for <paramref name="x"/> in <paramref name="mode"/>; the module is left in eval mode.</summary>
-    public static Tensor Run(ForecastingModule module, Tensor x, ForwardMode mode, ulong seed = 1)
+    public static Tensor Run(ForecastingNetwork module, Tensor x, ForwardMode mode, ulong seed = 1)
     {
         switch (mode)
         {

@@ -23,7 +23,7 @@ internal static class RecurrentForecasterReference
     };
 
     /// <summary>The reference forecast (batch, H, C), float64, for the float32 input <paramref name="x"/> (batch, L, targets + covariates).</summary>
-    public static Tensor Forward(ForecastingModule module, Tensor x) => Forward(module.Spec, ModuleTensors.Of(module), x);
+    public static Tensor Forward(ForecastingNetwork module, Tensor x) => Forward(module.Spec, ModuleTensors.Of(module), x);
 
     /// <summary>The reference forecast from explicit <paramref name="tensors"/> of a model with <paramref name="spec"/>.</summary>
     public static Tensor Forward(ForecasterSpec spec, ModuleTensors tensors, Tensor x)

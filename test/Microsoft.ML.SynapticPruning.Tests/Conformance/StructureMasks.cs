@@ -12,7 +12,7 @@ internal static class StructureMasks
     /// A copy of <paramref name="masks"/> in which every weight of every structure of <paramref name="module"/> that
     /// <paramref name="prune"/> selects is cleared (each slice: a range of rows or columns of its parameter).
     /// </summary>
-    public static Dictionary<string, bool[]> Without(ForecastingModule module, IReadOnlyDictionary<string, bool[]> masks, Func<PrunableStructure, bool> prune)
+    public static Dictionary<string, bool[]> Without(ForecastingNetwork module, IReadOnlyDictionary<string, bool[]> masks, Func<PrunableStructure, bool> prune)
     {
         var shapes = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
         var result = masks.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);

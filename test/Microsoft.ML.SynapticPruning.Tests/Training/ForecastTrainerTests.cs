@@ -16,7 +16,7 @@ public class ForecastTrainerTests
 
     public ForecastTrainerTests(ITestOutputHelper output) => _output = output;
 
-    private static float[] ParameterValues(ForecastingModule module)
+    private static float[] ParameterValues(ForecastingNetwork module)
         => module.parameters().SelectMany(p => p.detach().contiguous().data<float>().ToArray()).ToArray();
 
     [Theory]
@@ -244,7 +244,7 @@ public class ForecastTrainerTests
         // One Adam step in epoch 0 (the batch holds every training window): Adam's first update of a weight is
         // lr·g/(|g| + 1e-8) ≈ ±lr, so the largest weight change measures the rate the optimizer really used.
         const double rate = 1e-2, factor = 0.04;
-        ForecastingModule? module = null;
+        ForecastingNetwork? module = null;
         float[]? initial = null;
         float[]? afterFirstEpoch = null;
         var options = new TrainingOptions
@@ -313,7 +313,7 @@ public class ForecastTrainerTests
     public void BadInputsAreArgumentExceptionsNamingTheProblem()
     {
         var data = TimeSeriesData.Univariate(NoisySine(100));
-        Func<ForecastingModule> lstm = () => new TestLstmForecaster(Spec(24, 1));
+        Func<ForecastingNetwork> lstm = () => new TestLstmForecaster(Spec(24, 1));
 
         var shortData = TimeSeriesData.Univariate(new float[20]);
         Assert.Contains("Lookback", Assert.Throws<ArgumentException>(() => Trainer.Fit(lstm, shortData, null, new TrainingOptions())).Message);

@@ -26,7 +26,7 @@ public sealed class ResumeTrainingTests
         CaptureResumeState = capture, ResumeFrom = resume,
     };
 
-    private static Func<ForecastingModule> Lstm(Regularization regularization, int hidden = 8)
+    private static Func<ForecastingNetwork> Lstm(Regularization regularization, int hidden = 8)
         => () => ForecasterFactory.Create(Spec(Lookback, 2, hidden: hidden, dropout: regularization.UsesDropout() ? 0.3 : 0));
 
     [Theory]

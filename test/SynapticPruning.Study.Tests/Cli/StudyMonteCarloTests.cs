@@ -32,12 +32,12 @@ public sealed class StudyMonteCarloTests
         var trial = new StudyTrial("t", StudyProtocol.Paper, "sine", "full", "lstm", StudyMethods.McDropout, lookback, horizon, seed, 2, false, settings);
         var series = new TimeSeriesData(new[] { rows.Select(r => r.Value).ToArray() });
         var origins = Enumerable.Range(lookback - 1, rows.Length - lookback + 1).ToArray();
-        var study = TrainingStudyRunner.Predict(((ForecastingModel)model.Model).Forecaster, series, origins, trial);
+        var study = TrainingStudyRunner.Predict(((NetworkModel)model.Model).Forecaster, series, origins, trial);
 
         var windows = new float[origins.Length * lookback];
         series.CopyWindows(origins.Select(t => t - lookback + 1).ToArray(), lookback, windows);
         var deterministic = new float[origins.Length * horizon];
-        ((ForecastingModel)model.Model).Forecaster.PredictBatch(windows, origins.Length, deterministic);
+        ((NetworkModel)model.Model).Forecaster.PredictBatch(windows, origins.Length, deterministic);
         int stochastic = 0;
         for (int k = 0; k < origins.Length; k++)
         {

@@ -237,7 +237,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
     private ForecastMetrics ScoreFold(TrialRequest trial, TimeSeriesFold fold, ITransformer model, IDataView trainView, IDataView forecastView,
         string labelColumnName, string outputColumnName)
     {
-        var metrics = ForecastingEvaluation.Evaluate(model.Transform(forecastView), labelColumnName, outputColumnName, null, fold.TestStart);
+        var metrics = DataViewForecastEvaluator.Evaluate(model.Transform(forecastView), labelColumnName, outputColumnName, null, fold.TestStart);
         if (metrics.WindowCount == 0)
             throw new InvalidOperationException($"Fold {fold.Index} scored no window (test rows [{fold.TestStart}, {fold.TestEnd}), horizon {_options.Horizon}).");
         FoldEvaluated?.Invoke(new ForecastingFoldEvaluation(trial.TrialId, fold, CountRows(trainView), CountRows(forecastView), fold.TestStart, metrics));

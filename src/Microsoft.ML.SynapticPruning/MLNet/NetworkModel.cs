@@ -7,9 +7,9 @@ namespace Microsoft.ML.SynapticPruning;
 /// A fitted forecaster as the ML.NET layer uses it: the trained network with its scaler, its self-description and
 /// interval calibration, plus optional stored history (forecast-engine checkpoints). Thread-safe for forecasting.
 /// </summary>
-internal sealed class ForecastingModel : IForecastingModel
+internal sealed class NetworkModel : IForecastingModel
 {
-    public ForecastingModel(TrainedForecaster forecaster, ForecastingModelInfo info, float[]? history = null)
+    public NetworkModel(TrainedForecaster forecaster, ForecastingModelInfo info, float[]? history = null)
     {
         Forecaster = forecaster;
         Info = info;
@@ -36,7 +36,7 @@ internal sealed class ForecastingModel : IForecastingModel
     private bool UsesSampleSpread => Info.IntervalMethod == PredictionIntervalMethod.MonteCarloSpread && Info.Confidence is not null
         && Info.Regularization == Regularization.MonteCarloDropout && Info.MonteCarloSamples > 1;
 
-    public IForecastingModel WithHistory(float[] history) => new ForecastingModel(Forecaster, Info, history);
+    public IForecastingModel WithHistory(float[] history) => new NetworkModel(Forecaster, Info, history);
 
     public void Forecast(ReadOnlySpan<float> windows, int count, long firstRowIndex, Span<float> point, Span<float> lower, Span<float> upper)
     {

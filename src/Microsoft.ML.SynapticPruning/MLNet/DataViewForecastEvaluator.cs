@@ -4,7 +4,7 @@ using Microsoft.ML.SynapticPruning.Evaluation;
 namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>Reads a scored view (label + forecast vector) and feeds the metrics accumulator (docs/design.md, "Rows in ML.NET").</summary>
-internal static class ForecastingEvaluation
+internal static class DataViewForecastEvaluator
 {
     public static ForecastMetrics Evaluate(IDataView data, string label, string forecast, double? maseScale, long firstScoredRow = 0)
     {

@@ -9,10 +9,10 @@ namespace Microsoft.ML.SynapticPruning.Models;
 /// (batch, horizon, targetChannels) on the same scale. Per-window normalisation (<see cref="InstanceNormalization"/>)
 /// happens inside <see cref="Forward(Tensor, ForwardContext)"/> and is undone at its output.
 /// </summary>
-public abstract class ForecastingModule : nn.Module<Tensor, Tensor>
+public abstract class ForecastingNetwork : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the module; derived classes register their components.</summary>
-    protected ForecastingModule(string name, ForecasterSpec spec) : base(name)
+    protected ForecastingNetwork(string name, ForecasterSpec spec) : base(name)
     {
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
     }
