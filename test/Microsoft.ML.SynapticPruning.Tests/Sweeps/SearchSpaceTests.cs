@@ -1,6 +1,6 @@
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Xunit;
-using FS = Microsoft.ML.SynapticPruning.Sweeps.ForecastingSearchSpace;
+using FS = Microsoft.ML.SynapticPruning.ForecastingSearchSpace;
 
 namespace Microsoft.ML.SynapticPruning.Tests.Sweeps;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML.SynapticPruning.Sweeps;
 using Samples.Commands;
 using Xunit;
-using FS = Microsoft.ML.SynapticPruning.Sweeps.ForecastingSearchSpace;
+using FS = Microsoft.ML.SynapticPruning.ForecastingSearchSpace;
 
 namespace SynapticPruning.Study.Tests.Cli;
 

@@ -1,4 +1,6 @@
-namespace Microsoft.ML.SynapticPruning.Sweeps;
+using Microsoft.ML.SynapticPruning.Sweeps;
+
+namespace Microsoft.ML.SynapticPruning;
 
 /// <summary>
 /// The default search space for forecasting sweeps, and the parameter names the forecasting trial runner reads.
