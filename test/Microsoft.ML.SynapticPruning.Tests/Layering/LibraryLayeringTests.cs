@@ -32,7 +32,7 @@ public sealed class LibraryLayeringTests
     {
         // The rule names the vocabulary's types (they share the root namespace with the ML.NET surface): the list is
         // exactly the top-level types declared in src/Microsoft.ML.SynapticPruning/Vocabulary, and the assembly has them.
-        string folder = Path.Combine(RepositoryRoot(), "src", "Microsoft.ML.SynapticPruning", "Vocabulary");
+        string folder = Path.Combine(RepositoryFiles.Root, "src", "Microsoft.ML.SynapticPruning", "Vocabulary");
         var declared = Directory.GetFiles(folder, "*.cs")
             .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f),
                 @"^(?:public|internal)\s+(?:(?:sealed|static|abstract|readonly|partial)\s+)*(?:enum|class|struct|interface|record(?:\s+struct|\s+class)?)\s+(\w+)",
@@ -61,17 +61,10 @@ public sealed class LibraryLayeringTests
     [Fact]
     public void DesignDocShowsTheRuleTheTestChecks()
     {
-        string design = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "design.md")).ReplaceLineEndings("\n");
+        string design = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "design.md")).ReplaceLineEndings("\n");
         Assert.True(design.Contains(LibraryLayers.Mermaid(), StringComparison.Ordinal),
             "docs/design.md must show the layer picture the test checks; paste:\n" + LibraryLayers.Mermaid());
         Assert.True(design.Contains(LibraryLayers.Table(), StringComparison.Ordinal),
             "docs/design.md must show the layer table the test checks; paste:\n" + LibraryLayers.Table());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SynapticPruning.ML.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No SynapticPruning.ML.sln above {AppContext.BaseDirectory}.");
     }
 }

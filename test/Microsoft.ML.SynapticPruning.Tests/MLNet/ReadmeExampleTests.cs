@@ -63,7 +63,7 @@ public sealed class ReadmeExampleTests
     [Xunit.Fact]
     public void ReadmeShowsThisCode()
     {
-        string root = RepositoryRoot();
+        string root = Microsoft.ML.SynapticPruning.Tests.RepositoryFiles.Root;
         string readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         string section = readme[readme.IndexOf("## Quick example", StringComparison.Ordinal)..];
         section = section[(section.IndexOf("```csharp\n", StringComparison.Ordinal) + 10)..];
@@ -77,13 +77,6 @@ public sealed class ReadmeExampleTests
         static string[] Code(IEnumerable<string> lines) =>
             lines.Where(l => !l.StartsWith("using Microsoft.", StringComparison.Ordinal)).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         Xunit.Assert.Equal(Code(shown), Code(compiled));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SynapticPruning.ML.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No SynapticPruning.ML.sln above {AppContext.BaseDirectory}.");
     }
 }
 

@@ -41,7 +41,7 @@ public sealed class PublicSurfaceTests
     [Fact]
     public void DocsApiCountsItsTypes()
     {
-        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+        string page = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "api.md"));
         Assert.Contains($"{DocumentedTypeNames().Length} public types.", page);
     }
 
@@ -63,7 +63,7 @@ public sealed class PublicSurfaceTests
     /// <summary>The type names listed in docs/api.md's code blocks between the markers.</summary>
     private static string[] DocumentedTypeNames()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.Root, "docs", "api.md"));
         int begin = Array.IndexOf(lines, Begin), end = Array.IndexOf(lines, End);
         Assert.True(begin >= 0 && end > begin, $"docs/api.md must hold the markers {Begin} and {End}");
         var names = new List<string>();
@@ -74,12 +74,5 @@ public sealed class PublicSurfaceTests
             if (inBlock && line.Trim().Length > 0) names.Add(line.Trim());
         }
         return names.ToArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SynapticPruning.ML.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No SynapticPruning.ML.sln above {AppContext.BaseDirectory}.");
     }
 }
