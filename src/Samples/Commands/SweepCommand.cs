@@ -43,7 +43,7 @@ internal static class SweepCommand
         int? parallelOption = cl.String("parallel") is null ? null : cl.Int("parallel", 1);
         string? cluster = cl.String("cluster");
         string? results = cl.String("results");
-        string[] models = cl.Strings("models", ForecastingSearchSpace.Models.ToArray());
+        string[] models = cl.Strings("models", ForecastingSearchSpace.SearchedModels.ToArray());
         int seed = cl.Int("seed", 0);
         int epochs = cl.Int("epochs", quick ? 4 : 20);
         var (values, column, datasetSeason, name) = SweepData.Load(data, target);

@@ -150,12 +150,19 @@ public sealed class BaselineSweepTests
         Assert.False(ForecastingTrialRunner.IsLagWindow(network));
         Assert.Throws<ArgumentException>(() => ForecastingTrialRunner.CreateLagWindowOptions(network, sweep, 0));
 
-        // The default space samples every model, each with only its own parameters.
+        // The default space samples every model that learns — never a baseline, which every sweep scores outside the
+        // trial budget — each with only its own parameters.
         var space = ForecastingSearchSpace.Default;
         var rng = new Random(1);
         var sampled = Enumerable.Range(0, 300).Select(_ => space.Sample(rng)).ToArray();
-        Assert.Equal(ForecastingSearchSpace.Models.OrderBy(m => m), sampled.Select(c => c.GetString("model")).Distinct().OrderBy(m => m));
-        Assert.All(sampled.Where(c => c.GetString("model") == "naive"), c => Assert.Equal(new[] { "model" }, c.Keys));
+        Assert.Equal(ForecastingSearchSpace.SearchedModels.OrderBy(m => m), sampled.Select(c => c.GetString("model")).Distinct().OrderBy(m => m));
+        Assert.Equal(ForecastingSearchSpace.Models.Except(ForecastingSearchSpace.BaselineModels).OrderBy(m => m), ForecastingSearchSpace.SearchedModels.OrderBy(m => m));
         Assert.All(sampled.Where(c => c.GetString("model") == "fasttree"), c => Assert.False(c.Contains("regularization")));
+
+        // A space may still offer the baselines; a draw of one carries no parameter.
+        var withNaive = ForecastingSearchSpace.Default.Remove("d_model").Remove("heads").Replace(new Choice("model", "naive", "lstm", "fasttree"));
+        var naiveDraws = Enumerable.Range(0, 100).Select(_ => withNaive.Sample(rng)).Where(c => c.GetString("model") == "naive").ToArray();
+        Assert.NotEmpty(naiveDraws);
+        Assert.All(naiveDraws, c => Assert.Equal(new[] { "model" }, c.Keys));
     }
 }

@@ -77,9 +77,10 @@ public class SearchSpaceTests
             Assert.Equal(model == "patchtst", c.Contains(FS.Heads));
             Assert.Equal(model != "dlinear", c.Contains(FS.Layers));
         }
-        // Every branch actually occurs.
-        foreach (var m in FS.Models)
+        // Every branch actually occurs; the baselines (scored outside the budget) never do.
+        foreach (var m in FS.SearchedModels)
             Assert.Contains(configs, c => c.GetString(FS.Model) == m);
+        Assert.DoesNotContain(configs, c => FS.BaselineModels.Contains(c.GetString(FS.Model)));
         foreach (var r in FS.Regularizations)
             Assert.Contains(configs, c => c.GetStringOrDefault(FS.Regularization, null) == r);
     }

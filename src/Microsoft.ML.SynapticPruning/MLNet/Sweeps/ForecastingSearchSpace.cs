@@ -7,7 +7,7 @@ namespace Microsoft.ML.SynapticPruning;
 /// </summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear (networks); naive, seasonal-naive, fasttree, lightgbm (lag-window models, <see cref="LagWindowForecasterOptions"/>; the season is <see cref="ForecastingSweepOptions.SeasonalPeriod"/>)</description></item>
+/// <item><term><c>model</c></term><description>rnn, lstm, gru, patchtst, dlinear (networks); fasttree, lightgbm (lag-window trees, <see cref="LagWindowForecasterOptions"/>). The naive and seasonal-naive models (the season is <see cref="ForecastingSweepOptions.SeasonalPeriod"/>) are accepted values but not in the default choice: see below.</description></item>
 /// <item><term><c>regularization</c></term><description>none, dropout, mc-dropout, pruning, when model is a network</description></item>
 /// <item><term><c>dropout</c></term><description>[0.05, 0.5], when regularization ∈ {dropout, mc-dropout} (PatchTST: the encoder's dropout; attention-weight and head dropout stay 0, as published)</description></item>
 /// <item><term><c>pruning_initial_sparsity</c></term><description>[0, 0.6], when regularization = pruning</description></item>
@@ -25,8 +25,10 @@ namespace Microsoft.ML.SynapticPruning;
 /// <item><term><c>learning_rate</c></term><description>[1e-4, 1e-2] log, when model is a network</description></item>
 /// <item><term><c>batch_size</c></term><description>32, 64, 128, when model is a network</description></item>
 /// </list>
-/// The naive and seasonal-naive models have no parameters, and a sweep scores them as baselines whatever the space holds
-/// (<see cref="ForecastingSweepResult.Baselines"/>). Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
+/// The naive and seasonal-naive models have no parameters, and a sweep scores them as baselines on the same folds outside the
+/// trial budget whatever the space holds (<see cref="ForecastingSweepResult.Baselines"/>), so they are candidates of every
+/// sweep; the default <c>model</c> choice leaves them out because each tuner draw of one would spend a trial repeating
+/// that score. A space may still offer them (<see cref="Models"/> lists every accepted value). Customise the returned space with <see cref="SweepSearchSpace.Add"/>, <see cref="SweepSearchSpace.Remove"/> and
 /// <see cref="SweepSearchSpace.Replace"/>, e.g. <c>ForecastingSearchSpace.Default.Remove("heads").Remove("d_model").Replace(new Choice("model", "lstm", "gru"))</c>
 /// (a replaced choice must still offer at least one value activating each dependent, so the PatchTST-only parameters go first).
 /// </remarks>
@@ -70,7 +72,7 @@ public static class ForecastingSearchSpace
     /// <summary>Boosting learning rate of the trees.</summary>
     public const string TreeLearningRate = "tree_learning_rate";
 
-    /// <summary>The model values: the networks, then the lag-window models.</summary>
+    /// <summary>Every accepted model value: the networks, then the lag-window models (the baselines included).</summary>
     public static IReadOnlyList<string> Models { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear", "naive", "seasonal-naive", "fasttree", "lightgbm" });
 
     /// <summary>The network model values (TorchSharp, trained by epochs).</summary>
@@ -82,8 +84,11 @@ public static class ForecastingSearchSpace
     /// <summary>The tree model values.</summary>
     public static IReadOnlyList<string> TreeModels { get; } = Array.AsReadOnly(new[] { "fasttree", "lightgbm" });
 
-    /// <summary>The baseline model values, scored by every sweep.</summary>
+    /// <summary>The baseline model values, scored by every sweep outside the trial budget (not in the default <c>model</c> choice).</summary>
     public static IReadOnlyList<string> BaselineModels { get; } = Array.AsReadOnly(new[] { "naive", "seasonal-naive" });
+
+    /// <summary>The model values of the default <c>model</c> choice: the networks and the trees, i.e. every model that learns (<see cref="Models"/> without <see cref="BaselineModels"/>).</summary>
+    public static IReadOnlyList<string> SearchedModels { get; } = Array.AsReadOnly(new[] { "rnn", "lstm", "gru", "patchtst", "dlinear", "fasttree", "lightgbm" });
 
     /// <summary>The regularization values.</summary>
     public static IReadOnlyList<string> Regularizations { get; } = Array.AsReadOnly(new[] { "none", "dropout", "mc-dropout", "pruning" });
@@ -106,7 +111,7 @@ public static class ForecastingSearchSpace
         var networks = NetworkModels.ToArray();
         var trees = TreeModels.ToArray();
         return new SweepSearchSpace()
-            .Add(new Choice(Model, Models.ToArray()))
+            .Add(new Choice(Model, SearchedModels.ToArray()))
             .Add(new Choice(Regularization, Regularizations.ToArray()).When(Model, networks))
             .Add(new FloatRange(Dropout, 0.05, 0.5).When(Regularization, "dropout", "mc-dropout"))
             .Add(new FloatRange(PruningInitialSparsity, 0.0, 0.6).When(Regularization, "pruning"))
