@@ -26,6 +26,7 @@ public static class Program
         ("guard", "9: cost of the oneDNN ISA guard on the real PrunedLstm fit and Transform (child processes, cap on vs off)", GuardFigure.Cost),
         ("authors", $"12: the authors' Runtime_Analysis.py vs our study CLI on its grid (--authors DIR or {AuthorsFigure.EnvironmentVariable}=DIR, a checkout of xalentis/SynapticPruning; [--authors-pairs N])", AuthorsFigure.Run),
         ("dropout", "13: dropout mask cost vs nn.functional.dropout on PatchTST/42's tensors, and its training step with dropout 0.3 vs 0", DropoutFigure.Run),
+        ("heap", "15 (diagnosis): identical LSTM fits in one process — seconds, page faults and glibc arena size per fit", HeapFigure.Run),
         ("etth1", "8 only: PatchTST/42 epochs as the accuracy command trains them vs the PyTorch twin's (and the step-level diagnosis row)", (r, q) => { Etth1EpochFigure.Run(r, q); PyTorchFigures.Etth1StepDiagnosis(r, q); }),
     };
 
