@@ -15,5 +15,13 @@ namespace Samples.Commands;
 /// <param name="Pick">What the sweep recommended (model, regularization or lookback).</param>
 /// <param name="Baseline">naive or seasonal-naive.</param>
 /// <param name="BaselineRecommended">Whether the recommendation was a baseline (it beat the tuner's best on CV).</param>
+/// <param name="TunerPickMae">Held-out MAE of the tuner's own best trial, refitted also when a baseline was recommended
+/// (equal to <paramref name="PickMae"/> otherwise); null in lines written before the field existed.</param>
+/// <param name="TunerPick">The tuner's own best trial's configuration; null in older lines.</param>
 internal sealed record HeldOutCheck(string Dataset, string Tuner, int Seed, double PickMae, double PaperMae, double BaselineMae, double NaiveMae,
-    string Pick, string Baseline, bool BaselineRecommended);
+    string Pick, string Baseline, bool BaselineRecommended, double? TunerPickMae = null, string? TunerPick = null)
+{
+    /// <summary>The held-out MAE of the tuner's own best trial, when this line can tell it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? TunerHeldOutMae => TunerPickMae ?? (BaselineRecommended ? null : PickMae);
+}

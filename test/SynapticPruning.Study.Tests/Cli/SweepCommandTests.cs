@@ -29,11 +29,26 @@ public sealed class SweepCommandTests
         var cells = new List<HeldOutCheck>();
         foreach (var tuner in new[] { "asha", "random" })
             for (int seed = 0; seed < 3; seed++)
-                cells.Add(new HeldOutCheck("aapl", tuner, seed, PickMae: 1 + seed, PaperMae: 4, BaselineMae: 2, NaiveMae: 2, "FastTree, lookback 24", "naive", seed == 0));
+                cells.Add(new HeldOutCheck("aapl", tuner, seed, PickMae: 1 + seed, PaperMae: 4, BaselineMae: 2, NaiveMae: 2, "FastTree, lookback 24", "naive", seed == 0,
+                    TunerPickMae: seed == 0 ? (tuner == "asha" ? 4 : 7) : 1 + seed, TunerPick: "model=fasttree"));
         string report = SweepGridCommand.Report(cells, new[] { "asha", "random" });
         Assert.Contains("| aapl | 6 | 2 (1.00×) | 4 (2.00×) | 2 (1.00×) | 2/6 |", report);
-        // Mean 2 of {1, 2, 3}: s = 1, t(0.975, 2) = 4.3027 → 2 ± 2.484.
-        Assert.Contains("| aapl | 2 [-0.48", report);
+        // The tuner table uses each tuner's own best: asha {4, 2, 3} → mean 3, s = 1, t(0.975, 2) = 4.3027 → 3 ± 2.484;
+        // random {7, 2, 3} → mean 4.
+        Assert.Contains("| aapl | 3 [0.51", report);
+        Assert.Contains("| 4 [", report);
         Assert.Contains("(n = 3)", report);
+        Assert.DoesNotContain("left out of the tuner comparison", report);
+
+        // A line written before the field existed, whose recommendation was a baseline, cannot tell the tuner's own
+        // best: it is left out and counted; one that recommended the tuner's pick still counts.
+        var old = new List<HeldOutCheck>
+        {
+            new("bitcoin", "asha", 0, PickMae: 10, PaperMae: 40, BaselineMae: 10, NaiveMae: 10, "Naive, lookback 1", "naive", true),
+            new("bitcoin", "asha", 1, PickMae: 8, PaperMae: 40, BaselineMae: 10, NaiveMae: 10, "FastTree, lookback 9", "naive", false),
+        };
+        string oldReport = SweepGridCommand.Report(old, new[] { "asha" });
+        Assert.Contains("| bitcoin | 8 (n = 1) |", oldReport);
+        Assert.Contains("1 cell(s) recommended a baseline and were run before", oldReport);
     }
 }
