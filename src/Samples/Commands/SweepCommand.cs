@@ -105,10 +105,11 @@ internal static class SweepCommand
                               $"{outcome}  best {p.BestObjective.ToString("G5", inv)}  | {r.Request.Configuration}");
         });
 
+        var experiment = ml.Forecasting.CreateSweep(options);
         ForecastingSweepResult result;
         try
         {
-            result = ml.Forecasting.CreateSweep(options).Run(sweepView, progress, cts.Token);
+            result = experiment.Run(sweepView, progress, cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -155,7 +156,7 @@ internal static class SweepCommand
         {
             var tunerBest = result.SweepBestTrial;
             int trialSeed = o.Records.First(r => r.TrialId == tunerBest.TrialId).Request.Seed;
-            using var tunerModel = Refit(ml, tunerBest.Configuration, options, trialSeed, sweepView);
+            using var tunerModel = experiment.Refit(tunerBest.Configuration, options, trialSeed, sweepView, CancellationToken.None, out _, out _);
             tunerPickMae = ml.Forecasting.Evaluate(tunerModel.Transform(fullView), column, "Forecast", firstScoredRow: testStart).Mae;
             tunerPick = tunerBest.ConfigurationSummary;
         }
@@ -169,26 +170,6 @@ internal static class SweepCommand
         check = new HeldOutCheck(name, tunerName, seed, bestMetrics.Mae, paperMetrics.Mae, baselineMetrics.Mae, naive, Describe(result),
             baselineRow.Configuration.GetString(ForecastingSearchSpace.Model), result.BaselineRecommended, tunerPickMae, tunerPick);
         return 0;
-    }
-
-    /// <summary>Fits <paramref name="configuration"/> on <paramref name="data"/> the way the sweep refits a recommendation.</summary>
-    private static PrunedForecastingTransformer Refit(MLContext ml, Configuration configuration, ForecastingSweepOptions options, int seed, IDataView data)
-    {
-        if (ForecastingTrialRunner.IsLagWindow(configuration))
-        {
-            var lag = ForecastingTrialRunner.CreateLagWindowOptions(configuration, options, seed);
-            lag.Confidence = ForecastingSweepExperiment.RefitConfidence;
-            return ml.Forecasting.LagWindow(lag).Fit(data);
-        }
-        return ForecastingTrialRunner.CreateOptions(configuration, options, options.MaxEpochs, seed) switch
-        {
-            PrunedLstmOptions x => ml.Forecasting.PrunedLstm(x).Fit(data),
-            PrunedGruOptions x => ml.Forecasting.PrunedGru(x).Fit(data),
-            PrunedRnnOptions x => ml.Forecasting.PrunedRnn(x).Fit(data),
-            PrunedPatchTstOptions x => ml.Forecasting.PrunedPatchTst(x).Fit(data),
-            PrunedDLinearOptions x => ml.Forecasting.PrunedDLinear(x).Fit(data),
-            var x => throw new InvalidOperationException($"No catalog entry for {x.GetType().Name}."),
-        };
     }
 
     private static string Describe(ForecastingSweepResult result) => result.BestOptions is { } network

@@ -88,22 +88,36 @@ public sealed class ForecastingSweepExperiment
         bool baselineWins = bestBaseline is not null && bestBaseline.Objective < sweepBest.Objective;
         var best = baselineWins ? bestBaseline! : sweepBest;
         int seed = outcome.Records.Concat(baselineRecords).First(r => r.TrialId == best.TrialId).Request.Seed;
-        if (ForecastingTrialRunner.IsLagWindow(best.Configuration))
+        var model = Refit(best.Configuration, o, seed, data, cancellationToken, out var bestOptions, out var lagOptions);
+        return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, bestOptions, lagOptions, model);
+    }
+
+    /// <summary>
+    /// Fits <paramref name="configuration"/> on <paramref name="data"/> as a sweep refits its recommendation: a network at
+    /// <see cref="ForecastingSweepOptions.MaxEpochs"/>, a lag-window model with intervals at <see cref="RefitConfidence"/>.
+    /// The options used come back in <paramref name="networkOptions"/> or <paramref name="lagWindowOptions"/>.
+    /// </summary>
+    internal PrunedForecastingTransformer Refit(Configuration configuration, ForecastingSweepOptions o, int seed, IDataView data,
+        CancellationToken cancellationToken, out PrunedForecasterOptions? networkOptions, out LagWindowForecasterOptions? lagWindowOptions)
+    {
+        if (ForecastingTrialRunner.IsLagWindow(configuration))
         {
-            var lagOptions = ForecastingTrialRunner.CreateLagWindowOptions(best.Configuration, o, seed);
+            var lagOptions = ForecastingTrialRunner.CreateLagWindowOptions(configuration, o, seed);
             // Intervals like a network's refit (whose options default to Confidence 0.9): the last CalibrationFraction of
             // the windows calibrates them, so the trees are refitted on the windows before it.
             lagOptions.Confidence = RefitConfidence;
             lagOptions.CancellationToken = cancellationToken;
             var lagModel = new LagWindowForecastingEstimator(_env, lagOptions).Fit(data);
             lagOptions.CancellationToken = default;
-            return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, null, lagOptions, lagModel);
+            (networkOptions, lagWindowOptions) = (null, lagOptions);
+            return lagModel;
         }
-        var bestOptions = ForecastingTrialRunner.CreateOptions(best.Configuration, o, o.MaxEpochs, seed);
+        var bestOptions = ForecastingTrialRunner.CreateOptions(configuration, o, o.MaxEpochs, seed);
         bestOptions.CancellationToken = cancellationToken;
         var model = new PrunedForecastingEstimator(_env, bestOptions).Fit(data);
         bestOptions.CancellationToken = default;
-        return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, bestOptions, null, model);
+        (networkOptions, lagWindowOptions) = (bestOptions, null);
+        return model;
     }
 
     /// <summary>Interval coverage of a recommended lag-window model's refit (the networks' options default, <see cref="PrunedForecasterOptions.Confidence"/>).</summary>
