@@ -28,6 +28,9 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
     private readonly int _width, _lookback, _horizon;
     private long _rowsSeen;
     private long? _lastTime;
+    // Per input channel: the last observed value and the current run of missing values (the model's InputGapFill, as Transform).
+    private readonly float[] _lastObserved;
+    private readonly int[] _missingRun;
     private bool _disposed;
 
     internal ForecastEngine(MLContext ml, ITransformer model)
@@ -42,6 +45,10 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         _horizon = info.Spec.Horizon;
         _history = new List<float>(_forecaster.Model.History);
         _rowsSeen = _history.Count / _width;
+        _lastObserved = new float[_width];
+        _missingRun = new int[_width];
+        for (int c = 0; c < _width; c++)
+            _lastObserved[c] = _history.Count >= _width ? _history[_history.Count - _width + c] : float.NaN;
         var schema = _inputSchema;
         foreach (var t in _prefix) schema = t.GetOutputSchema(schema);
         _forecaster.GetOutputSchema(schema); // validates the columns up front
@@ -73,6 +80,8 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         var timeColumn = info.TimeColumnName is { } name ? view.Schema.GetColumnOrNull(name) : null;
         var added = new List<float>();
         long? lastTime = _lastTime;
+        var lastObserved = (float[])_lastObserved.Clone();
+        var missingRun = (int[])_missingRun.Clone();
         using (var cursor = view.GetRowCursor(timeColumn is { } tc ? columns.Append(tc).Distinct() : columns))
         {
             var getters = columns.Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
@@ -90,11 +99,25 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
                             (t == previous ? ": duplicate timestamp. Remove or aggregate duplicate rows; nothing was appended." : ": rows are out of order. Sort them by time; nothing was appended."));
                     lastTime = t;
                 }
-                foreach (var g in getters) added.Add(g());
+                for (int c = 0; c < getters.Length; c++)
+                {
+                    // A missing value is carried forward from the channel's last observation for at most the model's
+                    // InputGapFill rows, exactly as Transform does (0 = never: the window then holds a NaN).
+                    float v = getters[c]();
+                    if (!float.IsNaN(v))
+                    {
+                        missingRun[c] = 0;
+                        if (float.IsFinite(v)) lastObserved[c] = v;
+                    }
+                    else if (++missingRun[c] <= info.InputGapFill) v = lastObserved[c];
+                    added.Add(v);
+                }
                 row++;
             }
         }
         _lastTime = lastTime;
+        lastObserved.CopyTo(_lastObserved, 0);
+        missingRun.CopyTo(_missingRun, 0);
         _history.AddRange(added);
         _rowsSeen += added.Count / _width;
         int keep = _lookback * _width;
@@ -108,9 +131,12 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         ThrowIfDisposed();
         if (HistoryLength < _lookback)
             throw new InvalidOperationException($"The engine holds {HistoryLength} rows of history; the model needs Lookback = {_lookback}. Call Update with at least {_lookback - HistoryLength} more rows.");
+        var info = _forecaster.Info;
         var window = _history.ToArray();
         if (window.Any(v => !float.IsFinite(v)))
-            throw new InvalidOperationException("The history window holds a NaN or infinite value: update with cleaned observations (the forecast would be meaningless).");
+            throw new InvalidOperationException(info.InputGapFill > 0
+                ? $"The history window holds a NaN or infinite value: a gap longer than the model's {info.InputGapFill} rows (MaxInterpolatedGap), or an infinite value. Update with cleaned observations (the forecast would be meaningless)."
+                : "The history window holds a NaN or infinite value: update with cleaned observations, or fit the model with MissingValues = Interpolate or ForwardFill so that short gaps are carried forward (the forecast would be meaningless).");
         var point = new float[_horizon];
         var lower = new float[_horizon];
         var upper = new float[_horizon];

@@ -52,6 +52,15 @@ public sealed record ForecastingModelInfo
     public int SeasonalPeriod { get; init; } = 1;
     /// <summary>Seasonal-naive MAE of the training part (MASE denominator); NaN when undefined.</summary>
     public double MaseScale { get; init; } = double.NaN;
+    /// <summary>
+    /// Longest run of missing input values (rows) that <c>Transform</c> fills by carrying the last observation forward, so
+    /// that a window across a short gap still gets a forecast (no later value is used). 0 (the default, and models written
+    /// before it existed) = a window holding a missing value gets a NaN forecast. Fitting sets it to the trainer's
+    /// <c>MaxInterpolatedGap</c> when <c>MissingValues</c> fills gaps, else 0. Missing actuals are never scored either way.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int InputGapFill { get; init; }
+
     /// <summary>Per-epoch losses and sparsity.</summary>
     public IReadOnlyList<EpochReport> History { get; init; } = Array.Empty<EpochReport>();
     /// <summary>Final sparsity per prunable tensor (empty when not pruned).</summary>

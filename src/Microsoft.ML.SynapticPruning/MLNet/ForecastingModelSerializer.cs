@@ -152,6 +152,8 @@ internal static class ForecastingModelSerializer
         _ = info.Spec ?? throw new InvalidDataException($"Entry '{InfoEntry}' has no architecture.");
         if (!Enum.IsDefined(info.Spec.Kind))
             throw new InvalidDataException($"Entry '{InfoEntry}' declares an unknown forecaster kind {(int)info.Spec.Kind}.");
+        if (info.InputGapFill < 0)
+            throw new InvalidDataException($"Entry '{InfoEntry}' declares a negative input gap fill ({info.InputGapFill}).");
         return info;
     }
 

@@ -213,6 +213,7 @@ public sealed class PrunedForecastingEstimator : IEstimator<PrunedForecastingTra
             Confidence = o.Confidence,
             SeasonalPeriod = Math.Max(1, o.SeasonalPeriod),
             MaseScale = maseScale,
+            InputGapFill = o.MissingValues == MissingValuePolicy.Error ? 0 : o.MaxInterpolatedGap,
             History = trained.History.ToArray(),
             LayerSparsity = pruning?.PerTensor.ToArray() ?? Array.Empty<TensorSparsity>(),
             GlobalSparsity = pruning?.GlobalSparsity ?? 0,

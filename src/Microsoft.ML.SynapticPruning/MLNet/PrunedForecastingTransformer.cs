@@ -69,7 +69,7 @@ public sealed class PrunedForecastingTransformer : ITransformer, ICanSaveModel, 
     {
         _host.CheckValue(input, nameof(input));
         CheckInputSchema(input.Schema);
-        return new ForecastDataView(input, Model, Info.LabelColumnName, Info.FeatureColumnNames, Info.TimeColumnName, Info.OutputColumnName, Info.MaseScale, Info.LowerColumn, Info.UpperColumn);
+        return new ForecastDataView(input, Model, Info.LabelColumnName, Info.FeatureColumnNames, Info.TimeColumnName, Info.OutputColumnName, Info.MaseScale, Info.LowerColumn, Info.UpperColumn, Info.InputGapFill);
     }
 
     /// <summary>Not supported: a forecast needs a window of rows.</summary>

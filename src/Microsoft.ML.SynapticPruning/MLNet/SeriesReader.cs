@@ -8,7 +8,7 @@ namespace Microsoft.ML.SynapticPruning;
 internal static class SeriesReader
 {
     public static TimeSeriesData Read(IDataView data, string label, string[] features, string? timeColumn,
-        MissingValuePolicy policy, int maxGap, string role)
+        MissingValuePolicy policy, int maxGap, string role, string optionsName = "the trainer options")
     {
         var schema = data.Schema;
         var columns = new List<DataViewSchema.Column> { NumericColumn.Require(schema, label, "Label") };
@@ -61,19 +61,40 @@ internal static class SeriesReader
                     throw new ArgumentException(
                         $"Column '{names[c]}' of the {role} data has a missing or infinite value ({values[c][bad]}) at row {bad} (0-based). " +
                         "Clean the data (e.g. mlContext.Transforms.ReplaceMissingValues), or set MissingValues = MissingValuePolicy.Interpolate or ForwardFill " +
-                        "on the trainer options (gaps up to MaxInterpolatedGap rows are filled; filled targets are never scored).", "data");
+                        $"on {optionsName} (gaps up to MaxInterpolatedGap rows are filled; filled targets are never scored).", "data");
             }
             var result = GapFiller.Fill(values[c], policy, maxGap, names[c]);
-            if (result.UnfilledCount > 0)
+            var columnValues = result.Values;
+            var columnImputed = result.Imputed;
+            if (result.UnfilledCount > 0 && !FillEdges(columnValues, columnImputed, maxGap))
             {
-                int at = Array.FindIndex(result.Values, double.IsNaN);
+                int at = Array.FindIndex(columnValues, double.IsNaN);
                 throw new ArgumentException(
                     $"Column '{names[c]}' of the {role} data has a gap of missing values longer than {maxGap} rows (first unfilled row {at}). " +
-                    "Split the series there, fill it yourself, or raise MaxInterpolatedGap.", "data");
+                    $"Split the series there, fill it yourself, or raise MaxInterpolatedGap on {optionsName}.", "data");
             }
-            filled[c] = Array.ConvertAll(result.Values, v => (float)v);
-            if (c == 0 && result.ImputedCount > 0) imputed = result.Imputed;
+            filled[c] = Array.ConvertAll(columnValues, v => (float)v);
+            if (c == 0 && columnImputed.Contains(true)) imputed = columnImputed;
         }
         return new TimeSeriesData(new[] { filled[0] }, filled.Skip(1).ToArray(), names, imputed);
+    }
+
+    /// <summary>
+    /// Fills what interpolation cannot: a run of at most <paramref name="maxGap"/> missing values at the start (carrying the
+    /// first observed value back) or at the end (carrying the last one forward), flagged imputed so that they are never
+    /// scored or trained on as targets — e.g. a CV fold whose training part ends inside a short gap. False when any other
+    /// value stays missing (a gap longer than <paramref name="maxGap"/>), or the column has no observed value.
+    /// </summary>
+    private static bool FillEdges(double[] values, bool[] imputed, int maxGap)
+    {
+        int first = Array.FindIndex(values, v => !double.IsNaN(v));
+        if (first < 0) return false;
+        int last = Array.FindLastIndex(values, v => !double.IsNaN(v));
+        if (first > maxGap || values.Length - 1 - last > maxGap) return false;
+        for (int r = first; r <= last; r++)
+            if (double.IsNaN(values[r])) return false;
+        for (int r = 0; r < first; r++) { values[r] = values[first]; imputed[r] = true; }
+        for (int r = last + 1; r < values.Length; r++) { values[r] = values[last]; imputed[r] = true; }
+        return true;
     }
 }

@@ -17,7 +17,7 @@ internal static class SweepCommand
     /// <summary>The help line of the command.</summary>
     public const string Help = "Hyper-parameter sweep over networks, FastTree/LightGbm on lags and naive baselines (rolling-origin CV on the first 80%), then sweep pick vs paper default LSTM vs best baseline on the last 20%. "
         + "Options: --data bitcoin|FILE.csv [--target COL] [--horizon 7] [--trials 20] [--budget-minutes 5] [--tuner asha|random|tpe] [--folds 3] "
-        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--quick]. "
+        + "[--parallel N (default: cores) | --cluster C] [--results FILE.jsonl] [--models lstm,gru,...] [--epochs 20] [--metric mae] [--seed 0] [--missing interpolate|forward-fill|error] [--quick]. "
         + "Grid: --grid [--datasets household-power,air-quality,aapl,bitcoin,etth1] [--tuners asha,tpe,random] [--seeds 5] --grid-results FILE.jsonl [--report FILE.md] plus the options above.";
 
     private const double TestFraction = 0.2;
@@ -46,7 +46,9 @@ internal static class SweepCommand
         string[] models = cl.Strings("models", ForecastingSearchSpace.SearchedModels.ToArray());
         int seed = cl.Int("seed", 0);
         int epochs = cl.Int("epochs", quick ? 4 : 20);
-        var (values, column, datasetSeason, name) = SweepData.Load(data, target);
+        var missing = MissingPolicy(cl);
+        var series = SweepData.Load(data, target, missing, MaxGap);
+        var (values, column, datasetSeason, name) = (series.Values, series.Target, series.SeasonalPeriod, series.Name);
         var options = ProtocolOptions(cl, datasetSeason);
         cl.RejectUnknown();
         if (parallelOption < 1) throw new ArgumentException($"--parallel must be at least 1 (got {parallelOption}).");
@@ -92,6 +94,7 @@ internal static class SweepCommand
                           $"{(cluster is not null ? "cluster workers" : parallel > 1 ? $"parallel {parallel} (worker processes; a trial on k threads takes k of {parallel} cores)" : "parallel 1 (in this process)")}, seed {seed}" +
                           (results is null ? "" : $", results {results}"));
         Console.WriteLine($"  models: {string.Join(", ", models)}");
+        if (series.Note is { } note) Console.WriteLine($"  missing values: {note}");
 
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -138,6 +141,7 @@ internal static class SweepCommand
         {
             LabelColumnName = column, Horizon = options.Horizon, MaxEpochs = epochs, Seed = seed, SeasonalPeriod = options.SeasonalPeriod,
             Normalization = options.Normalization, WarmupEpochs = Math.Min(2, epochs - 1),
+            MissingValues = options.MissingValues, MaxInterpolatedGap = options.MaxInterpolatedGap,
         };
         using var paper = ml.Forecasting.PrunedLstm(paperOptions).Fit(sweepView);
         var paperMetrics = ml.Forecasting.Evaluate(paper.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
@@ -147,7 +151,14 @@ internal static class SweepCommand
         var baselineOptions = ForecastingTrialRunner.CreateLagWindowOptions(baselineRow.Configuration, options, seed);
         using var baseline = ml.Forecasting.LagWindow(baselineOptions).Fit(sweepView);
         var baselineMetrics = ml.Forecasting.Evaluate(baseline.Transform(fullView), column, "Forecast", firstScoredRow: testStart);
-        double naive = NaiveMae(values, testStart, options.Horizon);
+        // The naive forecast scored like the three models (same windows, missing values handled the same way).
+        var naiveOptions = new LagWindowForecasterOptions
+        {
+            Kind = ForecasterKind.Naive, LabelColumnName = column, Horizon = options.Horizon, SeasonalPeriod = options.SeasonalPeriod,
+            MissingValues = options.MissingValues, MaxInterpolatedGap = options.MaxInterpolatedGap,
+        };
+        using var naiveModel = ml.Forecasting.LagWindow(naiveOptions).Fit(sweepView);
+        double naive = ml.Forecasting.Evaluate(naiveModel.Transform(fullView), column, "Forecast", firstScoredRow: testStart).Mae;
         // The tuner's own best, refitted on the sweep's rows also when a baseline was recommended, so that tuners can be
         // compared where the baseline guard gives them all the same recommendation.
         double tunerPickMae = bestMetrics.Mae;
@@ -200,10 +211,24 @@ internal static class SweepCommand
                 "window-last" => InstanceNormalization.WindowLast,
                 var n => throw new ArgumentException($"--normalization '{n}' is unknown; use none, window or window-last."),
             },
+            MissingValues = MissingPolicy(cl),
+            MaxInterpolatedGap = MaxGap,
         };
         o.Validate();
         return o;
     }
+
+    /// <summary>Longest gap (rows) the sweep fills, as the study: 6.</summary>
+    internal const int MaxGap = 6;
+
+    /// <summary><c>--missing interpolate|forward-fill|error</c> (default interpolate, as the study).</summary>
+    internal static MissingValuePolicy MissingPolicy(CommandLine cl) => cl.String("missing", "interpolate") switch
+    {
+        "interpolate" => MissingValuePolicy.Interpolate,
+        "forward-fill" => MissingValuePolicy.ForwardFill,
+        "error" => MissingValuePolicy.Error,
+        var m => throw new ArgumentException($"--missing '{m}' is unknown; use interpolate, forward-fill or error."),
+    };
 
     /// <summary>The default space narrowed to <paramref name="models"/> (parameters no remaining model uses are removed).</summary>
     internal static SweepSearchSpace Space(string[] models)
@@ -238,6 +263,7 @@ internal static class SweepCommand
             "--data", data, "--target", column, "--rows", rows.ToString(inv), "--horizon", o.Horizon.ToString(inv),
             "--folds", o.Folds.ToString(inv), "--season", o.SeasonalPeriod.ToString(inv), "--metric", o.Metric.ToString().ToLowerInvariant(),
         };
+        args.AddRange(new[] { "--missing", o.MissingValues switch { MissingValuePolicy.ForwardFill => "forward-fill", MissingValuePolicy.Error => "error", _ => "interpolate" } });
         if (o.Normalization is { } n)
             args.AddRange(new[] { "--normalization", n switch { InstanceNormalization.Window => "window", InstanceNormalization.WindowLast => "window-last", _ => "none" } });
         return args;
@@ -254,16 +280,6 @@ internal static class SweepCommand
         {
             ThreadsPerTrial = request => ForecastingTrialRunner.ThreadsFor(request.Configuration, o),
         };
-    }
-
-    /// <summary>MAE of the last value repeated, over the windows Evaluate scores: origins t ≥ testStart − 1 with t + H in range.</summary>
-    private static double NaiveMae(float[] values, int testStart, int horizon)
-    {
-        double sum = 0;
-        long n = 0;
-        for (int t = testStart - 1; t + horizon < values.Length; t++)
-            for (int h = 1; h <= horizon; h++) { sum += Math.Abs(values[t + h] - values[t]); n++; }
-        return sum / n;
     }
 
     private sealed class SyncProgress<T>(Action<T> onReport) : IProgress<T>

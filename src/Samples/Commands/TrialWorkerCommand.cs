@@ -21,7 +21,8 @@ internal static class TrialWorkerCommand
         var options = SweepCommand.ProtocolOptions(cl, defaultSeason: 1);
         cl.RejectUnknown();
 
-        var (values, column, _, name) = SweepData.Load(data, target);
+        var series = SweepData.Load(data, target, options.MissingValues, options.MaxInterpolatedGap);
+        var (values, column, name) = (series.Values, series.Target, series.Name);
         var ml = new MLContext(seed: 0);
         var view = SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length));
         options.LabelColumnName = column;

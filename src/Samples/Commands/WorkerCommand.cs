@@ -33,7 +33,8 @@ public static class WorkerCommand
             string? target = cl.String("target");
             int rows = cl.Int("rows", int.MaxValue);
             var protocol = SweepCommand.ProtocolOptions(cl, defaultSeason: 1);
-            var (values, column, _, name) = SweepData.Load(data, target);
+            var series = SweepData.Load(data, target, protocol.MissingValues, protocol.MaxInterpolatedGap);
+            var (values, column, name) = (series.Values, series.Target, series.Name);
             var ml = new Microsoft.ML.MLContext(seed: 0);
             protocol.LabelColumnName = column;
             forecasting = new Microsoft.ML.SynapticPruning.ForecastingTrialRunner(ml, SweepData.ToDataView(ml, values, column, Math.Min(rows, values.Length)), protocol, name);

@@ -217,5 +217,65 @@ public sealed class ForecastingSweepTests
         Assert.NotEqual(mae.Sha256, new ForecastingTrialRunner(ml, data, horizonOptions).Data.Sha256);
     }
 
+    [Fact]
+    public void DataWithAMissingValueIsRefusedBeforeAnyTrialUnlessTheSweepFillsGaps()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Series(ml, (i, v) => i == 120 ? float.NaN : v);
+        int reported = 0;
+        var progress = new CountingProgress(() => reported++);
+        var e = Assert.Throws<ArgumentException>(() => ml.Forecasting.CreateSweep(SmallSweep()).Run(data, progress));
+        Assert.Contains("'Value'", e.Message);
+        Assert.Contains("row 120", e.Message);
+        Assert.Contains("ForecastingSweepOptions", e.Message);
+        Assert.Equal(0, reported);
+
+        var filling = SmallSweep();
+        filling.MaxTrials = 1;
+        filling.MissingValues = MissingValuePolicy.Interpolate;
+        var result = ml.Forecasting.CreateSweep(filling).Run(data);
+        Assert.All(result.Outcome.Records, r => Assert.Equal(TrialStatus.Succeeded, r.Result.Status));
+        result.BestModel.Dispose();
+    }
+
+    [Fact]
+    public void WithAFillingPolicyEveryTrialIsScoredOnTheSameWindowsWhateverItsLookback()
+    {
+        var ml = new MLContext(seed: 1);
+        // Gaps inside both test blocks ([100, 150) and [150, 200)), one of them where the second fold's training part ends.
+        var data = Series(ml, (i, v) => i is 120 or 121 or 148 or 149 or 170 ? float.NaN : v);
+        var options = SmallSweep();
+        options.MissingValues = MissingValuePolicy.Interpolate;
+        var runner = new ForecastingTrialRunner(ml, data, options);
+        var seen = new List<ForecastingFoldEvaluation>();
+        runner.FoldEvaluated = seen.Add;
+        foreach (var lookback in new[] { "24", "32" })
+        {
+            var config = new Configuration(new Dictionary<string, string> { ["model"] = "dlinear", ["regularization"] = "none", ["lookback"] = lookback, ["batch_size"] = "32" });
+            var result = runner.Run(new TrialRequest("s", config, seed: 3, rung: 0, epochBudget: 2, maxEpochs: 2, runner.Data), CancellationToken.None);
+            Assert.Equal(TrialStatus.Succeeded, result.Status);
+            Assert.True(double.IsFinite(result.Objective));
+        }
+        Assert.Equal(4, seen.Count);
+        foreach (var f in seen)
+        {
+            Assert.Equal(f.Fold.TestLength - 3 + 1, f.Metrics.WindowCount);   // every window is forecast, across the gaps too
+            Assert.True(f.Metrics.SkippedMissing > 0);                          // and no missing actual is scored
+        }
+        Assert.Equal((seen[0].Metrics.Count, seen[1].Metrics.Count), (seen[2].Metrics.Count, seen[3].Metrics.Count));
+
+        // The policy is part of the data reference when a value is missing, and only then.
+        var forward = SmallSweep();
+        forward.MissingValues = MissingValuePolicy.ForwardFill;
+        Assert.NotEqual(runner.Data.Sha256, new ForecastingTrialRunner(ml, data, forward).Data.Sha256);
+        var clean = Series(ml);
+        Assert.Equal(new ForecastingTrialRunner(ml, clean, SmallSweep()).Data.Sha256, new ForecastingTrialRunner(ml, clean, options).Data.Sha256);
+    }
+
+    private sealed class CountingProgress(Action onReport) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => onReport();
+    }
+
     private static double[] Objectives(ForecastingSweepResult r) => r.Leaderboard.Rows.OrderBy(x => x.TrialId).Select(x => x.Objective).ToArray();
 }

@@ -51,4 +51,41 @@ public sealed class SweepCommandTests
         Assert.Contains("| bitcoin | 8 (n = 1) |", oldReport);
         Assert.Contains("1 cell(s) recommended a baseline and were run before", oldReport);
     }
+
+    [Fact]
+    public void ALongGapSplitsTheSeriesTheLongestPartIsSweptAndShortGapsStayMissingForTheTrainersToFill()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sp-sweepdata-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "gaps.csv");
+            var lines = new List<string> { "t,value" };
+            for (int i = 0; i < 200; i++)
+                lines.Add($"{i},{(i is >= 30 and < 40 or 60 or 61 ? "" : (10 + Math.Sin(i / 5.0)).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            File.WriteAllLines(path, lines);
+
+            var series = SweepData.Load(path, "value", Microsoft.ML.SynapticPruning.MissingValuePolicy.Interpolate, 6);
+            Assert.Equal(160, series.Values.Length);                     // rows [40, 200): the part after the 10-row gap
+            Assert.Equal(2, series.Values.Count(float.IsNaN));           // rows 60 and 61, left for the trainers
+            Assert.True(float.IsNaN(series.Values[20]));
+            Assert.Contains("12 of 200 values of 'value' are missing", series.Note);
+            Assert.Contains("rows [40, 200)", series.Note);
+
+            var strict = SweepData.Load(path, "value", Microsoft.ML.SynapticPruning.MissingValuePolicy.Error, 6);
+            Assert.Equal(200, strict.Values.Length);                     // as read: the sweep refuses it with the row
+            Assert.Null(strict.Note);
+
+            var e = Assert.Throws<ArgumentException>(() => SweepCommand.MissingPolicy(new CommandLine(new[] { "--missing", "drop" })));
+            Assert.Contains("--missing", e.Message);
+            var options = SweepCommand.ProtocolOptions(new CommandLine(new[] { "--missing", "forward-fill" }), 1);
+            Assert.Equal(Microsoft.ML.SynapticPruning.MissingValuePolicy.ForwardFill, options.MissingValues);
+            var worker = SweepCommand.WorkerArguments(path, "value", 100, options);
+            Assert.Equal("forward-fill", worker[worker.IndexOf("--missing") + 1]);  // workers load and score the same way
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -61,10 +61,16 @@ public sealed class LagWindowForecasterOptions
     /// <summary>Seed of the tree learners; null = the MLContext's seed, else 0. Default null.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>What to do with missing values in the training data. Default <see cref="MissingValuePolicy.Error"/>.</summary>
+    /// <summary>
+    /// What to do with missing values. Default <see cref="MissingValuePolicy.Error"/> (fitting refuses them; Transform gives
+    /// a NaN forecast for a window holding one). With <see cref="MissingValuePolicy.Interpolate"/> or
+    /// <see cref="MissingValuePolicy.ForwardFill"/> fitting fills gaps of at most <see cref="MaxInterpolatedGap"/> rows, and
+    /// Transform carries the last observation forward over at most that many missing input rows
+    /// (<see cref="ForecastingModelInfo.InputGapFill"/>).
+    /// </summary>
     public MissingValuePolicy MissingValues { get; set; } = MissingValuePolicy.Error;
 
-    /// <summary>Longest run of missing rows filled by interpolation (with <see cref="MissingValuePolicy.Interpolate"/>). Default 6.</summary>
+    /// <summary>Longest run of missing rows filled (while fitting and, carried forward, at transform time) when <see cref="MissingValues"/> fills gaps; longer gaps are an error when fitting. Default 6.</summary>
     public int MaxInterpolatedGap { get; set; } = 6;
 
     /// <summary>Stops a tree fit between step models (set by the sweep's trial runner).</summary>

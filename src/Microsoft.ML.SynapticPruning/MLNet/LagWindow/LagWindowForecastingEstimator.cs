@@ -91,6 +91,7 @@ public sealed class LagWindowForecastingEstimator : IEstimator<PrunedForecasting
             Confidence = o.Confidence,
             SeasonalPeriod = o.SeasonalPeriod,
             MaseScale = ForecastEvaluator.SeasonalNaiveMae(train.Target(0)[..scaleRows], o.SeasonalPeriod),
+            InputGapFill = o.MissingValues == MissingValuePolicy.Error ? 0 : o.MaxInterpolatedGap,
         };
         var model = new LagWindowModel(info, steps);
         if (o.Confidence is float confidence)

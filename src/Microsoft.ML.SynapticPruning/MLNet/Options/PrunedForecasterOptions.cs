@@ -161,7 +161,13 @@ public abstract class PrunedForecasterOptions
     /// <summary>Seasonal period used for MASE and the seasonal-naive scale (e.g. 7 daily, 24 hourly). Default 1.</summary>
     public int SeasonalPeriod { get; set; } = 1;
 
-    /// <summary>What to do with NaN in the label or covariates while fitting. Default <see cref="MissingValuePolicy.Error"/>.</summary>
+    /// <summary>
+    /// What to do with NaN in the label or covariates. Default <see cref="MissingValuePolicy.Error"/> (fitting refuses it;
+    /// Transform gives a NaN forecast for a window holding one). With <see cref="MissingValuePolicy.Interpolate"/> or
+    /// <see cref="MissingValuePolicy.ForwardFill"/> fitting fills gaps of at most <see cref="MaxInterpolatedGap"/> rows
+    /// (filled targets are never trained on or scored), and Transform and the forecast engine carry the last observation
+    /// forward over at most that many missing input rows (<see cref="ForecastingModelInfo.InputGapFill"/>).
+    /// </summary>
     public MissingValuePolicy MissingValues { get; set; } = MissingValuePolicy.Error;
 
     /// <summary>Longest gap (rows) filled by <see cref="MissingValuePolicy.Interpolate"/>/<see cref="MissingValuePolicy.ForwardFill"/>; longer gaps are an error. Default 6.</summary>

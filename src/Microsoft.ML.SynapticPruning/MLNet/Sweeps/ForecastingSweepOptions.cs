@@ -80,6 +80,19 @@ public sealed class ForecastingSweepOptions
     /// <summary>Per-window normalisation for every trial and the refit; null = each architecture's default. Default null.</summary>
     public InstanceNormalization? Normalization { get; set; }
 
+    /// <summary>
+    /// What every trial's trainer (and the refit) does with NaN in the label or covariates: the trainers'
+    /// <c>MissingValues</c>. Default <see cref="MissingValuePolicy.Error"/>: data with a missing value is refused before the
+    /// first trial, with the column and row. With <see cref="MissingValuePolicy.Interpolate"/> or
+    /// <see cref="MissingValuePolicy.ForwardFill"/>, gaps of at most <see cref="MaxInterpolatedGap"/> rows are filled for
+    /// training; forecasts whose input window holds a missing value are NaN and missing actuals are never scored, so CV folds
+    /// and the held-out test score only observed values.
+    /// </summary>
+    public MissingValuePolicy MissingValues { get; set; } = MissingValuePolicy.Error;
+
+    /// <summary>Longest gap (rows) filled when <see cref="MissingValues"/> fills gaps; a longer gap is refused before the first trial. Default 6.</summary>
+    public int MaxInterpolatedGap { get; set; } = 6;
+
     /// <summary>Sweep id stored with every trial in the results file; null = derived from the options and the data (stable across runs). Default null.</summary>
     public string? SweepId { get; set; }
 
@@ -103,6 +116,8 @@ public sealed class ForecastingSweepOptions
         if (!(MinTrainFraction > 0 && MinTrainFraction < 1)) throw Range(nameof(MinTrainFraction), MinTrainFraction, "must be in (0, 1), e.g. 0.5");
         if (!Enum.IsDefined(Tuner)) throw Range(nameof(Tuner), Tuner, "is not a SweepTuner value");
         if (MaxEpochs < 1) throw Range(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
+        if (!Enum.IsDefined(MissingValues)) throw Range(nameof(MissingValues), MissingValues, "is not a MissingValuePolicy value");
+        if (MaxInterpolatedGap < 0) throw Range(nameof(MaxInterpolatedGap), MaxInterpolatedGap, "must be 0 or more");
         if (MaxParallelTrials < 1) throw Range(nameof(MaxParallelTrials), MaxParallelTrials, "must be at least 1");
         if (SweepId is { Length: 0 }) throw new ArgumentException("ForecastingSweepOptions.SweepId must be null (derived) or a non-empty name.", nameof(SweepId));
         if (ResultsFile is { } file && string.IsNullOrWhiteSpace(file))

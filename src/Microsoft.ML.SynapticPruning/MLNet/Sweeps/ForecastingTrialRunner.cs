@@ -74,6 +74,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         _data = data;
         _options = options;
         (RowCount, Data) = Describe(data, options, dataName);
+        CheckMissingValues(data, options);
     }
 
     /// <summary>Rows in the series.</summary>
@@ -320,6 +321,8 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         o.Horizon = sweep.Horizon;
         o.SeasonalPeriod = sweep.SeasonalPeriod;
         o.Normalization = sweep.Normalization;
+        o.MissingValues = sweep.MissingValues;
+        o.MaxInterpolatedGap = sweep.MaxInterpolatedGap;
         o.MaxEpochs = maxEpochs;
         o.Seed = seed;
 
@@ -399,6 +402,8 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             TimeColumnName = sweep.TimeColumnName,
             Horizon = sweep.Horizon,
             SeasonalPeriod = sweep.SeasonalPeriod,
+            MissingValues = sweep.MissingValues,
+            MaxInterpolatedGap = sweep.MaxInterpolatedGap,
             Seed = seed,
         };
         o.Lookback = configuration.GetIntOrDefault(ForecastingSearchSpace.Lookback, o.Lookback);
@@ -463,6 +468,14 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
         foreach (var s in states) s?.Dispose();
     }
 
+    /// <summary>
+    /// Refuses, before any trial, data that every trial would refuse: a missing value under
+    /// <see cref="MissingValuePolicy.Error"/>, or a gap longer than <see cref="ForecastingSweepOptions.MaxInterpolatedGap"/>.
+    /// </summary>
+    private static void CheckMissingValues(IDataView data, ForecastingSweepOptions o) =>
+        SeriesReader.Read(data, o.LabelColumnName, o.FeatureColumnNames, o.TimeColumnName, o.MissingValues, o.MaxInterpolatedGap, "sweep",
+            optionsName: "ForecastingSweepOptions (every trial and the refit use them)");
+
     private IDataView Take(int rows) => MlNetEnvironment.TakeRows(_env, _data, rows);
 
     private static long CountRows(IDataView view)
@@ -493,6 +506,7 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             "");
         hash.AppendData(Encoding.UTF8.GetBytes(protocol));
         int rows = 0;
+        bool missing = false;
         var buffer = new byte[4 * columns.Count];
         using (var cursor = data.GetRowCursor(columns))
         {
@@ -500,11 +514,19 @@ public sealed class ForecastingTrialRunner : ITrialRunner, IDisposable
             while (cursor.MoveNext())
             {
                 for (int c = 0; c < getters.Length; c++)
-                    System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * c), getters[c]());
+                {
+                    float v = getters[c]();
+                    missing |= float.IsNaN(v);
+                    System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * c), v);
+                }
                 hash.AppendData(buffer);
                 rows++;
             }
         }
+        // The missing-value policy changes results only when a value is missing; data without one keeps the reference
+        // (and trial ids) it had before the policy became a sweep option.
+        if (missing)
+            hash.AppendData(Encoding.UTF8.GetBytes($"missing={o.MissingValues};max_gap={o.MaxInterpolatedGap.ToString(inv)}\n"));
         if (rows == 0)
             throw new ArgumentException("The sweep data has no rows.", nameof(data));
         return (rows, new DataReference(name, Convert.ToHexStringLower(hash.GetHashAndReset())));
