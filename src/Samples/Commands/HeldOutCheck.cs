@@ -18,10 +18,16 @@ namespace Samples.Commands;
 /// <param name="TunerPickMae">Held-out MAE of the tuner's own best trial, refitted also when a baseline was recommended
 /// (equal to <paramref name="PickMae"/> otherwise); null in lines written before the field existed.</param>
 /// <param name="TunerPick">The tuner's own best trial's configuration; null in older lines.</param>
+/// <param name="TrialsFinished">Tuner trials that finished successfully within the budget (0: the baseline was recommended
+/// without a tuner's best, and <paramref name="TunerPickMae"/> is null); null in lines written before the field existed.</param>
 internal sealed record HeldOutCheck(string Dataset, string Tuner, int Seed, double PickMae, double PaperMae, double BaselineMae, double NaiveMae,
-    string Pick, string Baseline, bool BaselineRecommended, double? TunerPickMae = null, string? TunerPick = null)
+    string Pick, string Baseline, bool BaselineRecommended, double? TunerPickMae = null, string? TunerPick = null, int? TrialsFinished = null)
 {
     /// <summary>The held-out MAE of the tuner's own best trial, when this line can tell it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public double? TunerHeldOutMae => TunerPickMae ?? (BaselineRecommended ? null : PickMae);
+
+    /// <summary>True when no tuner trial finished within the budget (so there is no tuner's best to compare).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NoTrialFinished => TrialsFinished == 0;
 }

@@ -129,10 +129,14 @@ internal static class SweepCommand
         Console.WriteLine();
         foreach (var b in result.Baselines)
             Console.WriteLine($"Baseline {b.ConfigurationSummary}: CV {options.Metric} {b.Objective.ToString("G5", inv)}{(b.Error is null ? "" : $" (failed: {b.Error})")}");
-        Console.WriteLine($"Tuner's best: {result.SweepBestTrial.TrialId} CV {options.Metric} {result.SweepBestTrial.Objective.ToString("G5", inv)} {result.SweepBestTrial.ConfigurationSummary}");
-        Console.WriteLine(result.BaselineRecommended
-            ? $"Recommended: the baseline {result.BestConfiguration} — it beats the tuner's best on CV."
-            : $"Recommended: {result.BestTrial.TrialId} ({Describe(result)}) {result.BestConfiguration}");
+        Console.WriteLine(result.SweepBestTrial is { } sweepBest
+            ? $"Tuner's best: {sweepBest.TrialId} CV {options.Metric} {sweepBest.Objective.ToString("G5", inv)} {sweepBest.ConfigurationSummary}"
+            : $"Tuner's best: none — no trial finished within the {budgetMinutes.ToString(inv)}-minute budget (give it more with --budget-minutes).");
+        Console.WriteLine(!result.BaselineRecommended
+            ? $"Recommended: {result.BestTrial.TrialId} ({Describe(result)}) {result.BestConfiguration}"
+            : result.SweepBestTrial is null
+                ? $"Recommended: the baseline {result.BestConfiguration} — no trial finished."
+                : $"Recommended: the baseline {result.BestConfiguration} — it beats the tuner's best on CV.");
 
         // Held-out test: the last 20 %, never seen by the sweep.
         using var best = result.BestModel;
@@ -161,9 +165,14 @@ internal static class SweepCommand
         double naive = ml.Forecasting.Evaluate(naiveModel.Transform(fullView), column, "Forecast", firstScoredRow: testStart).Mae;
         // The tuner's own best, refitted on the sweep's rows also when a baseline was recommended, so that tuners can be
         // compared where the baseline guard gives them all the same recommendation.
-        double tunerPickMae = bestMetrics.Mae;
-        string tunerPick = Describe(result);
-        if (result.BaselineRecommended)
+        double? tunerPickMae = bestMetrics.Mae;
+        string? tunerPick = Describe(result);
+        if (result.SweepBestTrial is null)
+        {
+            tunerPickMae = null;
+            tunerPick = null;
+        }
+        else if (result.BaselineRecommended)
         {
             var tunerBest = result.SweepBestTrial;
             int trialSeed = o.Records.First(r => r.TrialId == tunerBest.TrialId).Request.Seed;
@@ -176,10 +185,11 @@ internal static class SweepCommand
         Console.WriteLine($"  sweep pick     MAE {bestMetrics.Mae.ToString("F2", inv),12}  {(bestMetrics.Mae / naive).ToString("F2", inv)}×  ({Describe(result)})");
         Console.WriteLine($"  paper default  MAE {paperMetrics.Mae.ToString("F2", inv),12}  {(paperMetrics.Mae / naive).ToString("F2", inv)}×  (LSTM, pruning 0.3→0.7, warm-up 2, interval 5, lookback 30, hidden 64, Adam 1e-3, batch 64, {epochs} epochs)");
         Console.WriteLine($"  best baseline  MAE {baselineMetrics.Mae.ToString("F2", inv),12}  {(baselineMetrics.Mae / naive).ToString("F2", inv)}×  ({baselineRow.ConfigurationSummary}{(baselineOptions.Kind == ForecasterKind.SeasonalNaive ? $", season {options.SeasonalPeriod}" : "")}; best baseline on CV)");
-        if (result.BaselineRecommended)
-            Console.WriteLine($"  tuner's best   MAE {tunerPickMae.ToString("F2", inv),12}  {(tunerPickMae / naive).ToString("F2", inv)}×  ({tunerPick}; not recommended: worse than the baseline on CV)");
+        if (result.BaselineRecommended && tunerPickMae is { } tunerMae)
+            Console.WriteLine($"  tuner's best   MAE {tunerMae.ToString("F2", inv),12}  {(tunerMae / naive).ToString("F2", inv)}×  ({tunerPick}; not recommended: worse than the baseline on CV)");
         check = new HeldOutCheck(name, tunerName, seed, bestMetrics.Mae, paperMetrics.Mae, baselineMetrics.Mae, naive, Describe(result),
-            baselineRow.Configuration.GetString(ForecastingSearchSpace.Model), result.BaselineRecommended, tunerPickMae, tunerPick);
+            baselineRow.Configuration.GetString(ForecastingSearchSpace.Model), result.BaselineRecommended, tunerPickMae, tunerPick,
+            TrialsFinished: o.Records.Count(r => r.Result.Status == TrialStatus.Succeeded));
         return 0;
     }
 

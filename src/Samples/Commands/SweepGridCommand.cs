@@ -78,15 +78,20 @@ internal static class SweepGridCommand
         {
             var row = tuners.Select(t =>
             {
-                var values = group.Where(c => c.Tuner == t && c.TunerHeldOutMae is not null).Select(c => c.TunerHeldOutMae!.Value).ToArray();
-                if (values.Length == 0) return "-";
-                if (values.Length == 1) return $"{values[0].ToString("G5", inv)} (n = 1)";
+                var mine = group.Where(c => c.Tuner == t).ToArray();
+                var values = mine.Where(c => c.TunerHeldOutMae is not null).Select(c => c.TunerHeldOutMae!.Value).ToArray();
+                int none = mine.Count(c => c.NoTrialFinished);
+                var finished = mine.Where(c => c.TrialsFinished is not null).Select(c => c.TrialsFinished!.Value).ToArray();
+                string notes = (finished.Length == 0 ? "" : $"; {finished.Min()}–{finished.Max()} trials finished")
+                    + (none == 0 ? "" : $"; {none} sweep(s) finished none");
+                if (values.Length == 0) return none == 0 ? "-" : $"- (n = 0{notes})";
+                if (values.Length == 1) return $"{values[0].ToString("G5", inv)} (n = 1{notes})";
                 var ci = DescriptiveStatistics.MeanConfidenceInterval(values);
-                return $"{ci.Mean.ToString("G5", inv)} [{ci.Lower.ToString("G5", inv)}, {ci.Upper.ToString("G5", inv)}] (n = {values.Length})";
+                return $"{ci.Mean.ToString("G5", inv)} [{ci.Lower.ToString("G5", inv)}, {ci.Upper.ToString("G5", inv)}] (n = {values.Length}{notes})";
             });
             sb.AppendLine($"| {group.Key} | " + string.Join(" | ", row) + " |");
         }
-        int unknown = cells.Count(c => c.TunerHeldOutMae is null);
+        int unknown = cells.Count(c => c.TunerHeldOutMae is null && !c.NoTrialFinished);
         if (unknown > 0)
         {
             sb.AppendLine();

@@ -163,6 +163,24 @@ public sealed class ForecastingSweepTests
     }
 
     [Fact]
+    public void WhenNoTrialFinishesWithinTheBudgetTheBestBaselineIsRecommended()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallSweep();
+        options.TimeBudget = TimeSpan.FromMilliseconds(1);   // no network fit finishes in 1 ms
+        var result = ml.Forecasting.CreateSweep(options).Run(Series(ml));
+        using var model = result.BestModel;
+        Assert.Equal(SweepStopReason.TimeBudget, result.Outcome.StopReason);
+        Assert.Empty(result.Outcome.Records);
+        Assert.Null(result.SweepBestTrial);
+        Assert.True(result.BaselineRecommended);
+        var bestBaseline = result.Baselines.Where(b => b.Status == TrialStatus.Succeeded).MinBy(b => b.Objective)!;
+        Assert.Same(bestBaseline, result.BestTrial);
+        Assert.NotNull(result.BestLagWindowOptions);
+        Assert.Null(result.BestOptions);
+    }
+
+    [Fact]
     public void CancellationStopsTheSweepAndKeepsFinishedTrials()
     {
         using var temp = new TempFolder();

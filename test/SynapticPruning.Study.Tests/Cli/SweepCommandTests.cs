@@ -88,4 +88,19 @@ public sealed class SweepCommandTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void TheGridReportSaysHowManyTrialsFinishedAndWhichSweepsFinishedNone()
+    {
+        var cells = new List<HeldOutCheck>
+        {
+            new("etth1", "tpe", 0, PickMae: 2, PaperMae: 3, BaselineMae: 2, NaiveMae: 2, "Naive, lookback 1", "naive", true, null, null, TrialsFinished: 0),
+            new("etth1", "tpe", 1, PickMae: 1, PaperMae: 3, BaselineMae: 2, NaiveMae: 2, "FastTree, lookback 24", "naive", false, 1, "model=fasttree", TrialsFinished: 3),
+            new("etth1", "tpe", 2, PickMae: 1.5, PaperMae: 3, BaselineMae: 2, NaiveMae: 2, "FastTree, lookback 12", "naive", false, 1.5, "model=fasttree", TrialsFinished: 5),
+        };
+        string report = SweepGridCommand.Report(cells, new[] { "tpe" });
+        Assert.Contains("(n = 2; 0–5 trials finished; 1 sweep(s) finished none)", report);
+        Assert.DoesNotContain("were run before the tuner's own best was refitted", report);  // not an old line
+        Assert.Contains("| etth1 | 3 | 1.5 (0.75×) |", report);
+    }
 }

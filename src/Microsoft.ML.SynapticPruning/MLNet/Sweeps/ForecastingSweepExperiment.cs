@@ -72,21 +72,26 @@ public sealed class ForecastingSweepExperiment
         cancellationToken.ThrowIfCancellationRequested();
 
         var sweepBest = outcome.Leaderboard.Best;
-        if (sweepBest is null)
+        if (sweepBest is null && outcome.Records.Count > 0)
         {
-            string why = outcome.Records.Select(r => r.Result.Error).FirstOrDefault(e => e is not null)
-                ?? $"no trial finished (stopped: {outcome.StopReason})";
+            // Every finished trial failed: something is wrong with the data or the options, not with the budget.
+            string why = outcome.Records.Select(r => r.Result.Error).FirstOrDefault(e => e is not null) ?? "unknown";
             throw new InvalidOperationException(
                 $"No forecasting trial succeeded ({outcome.Records.Count} finished, stopped: {outcome.StopReason}). First error: {why}");
         }
         // The baselines are scored on the same folds whatever the search space holds, and recommended when the tuner's
-        // best is worse on CV: the recommendation is never worse than a baseline on CV.
+        // best is worse on CV — or when no trial finished within the time budget: the recommendation is never worse than a
+        // baseline on CV.
         var baselineRecords = ScoreBaselines(runner, o, sweepId, cancellationToken);
         var leaderboard = new Leaderboard(outcome.Records.Concat(baselineRecords));
         var baselines = baselineRecords.Select(b => leaderboard.Rows.First(r => r.TrialId == b.TrialId)).ToArray();
         var bestBaseline = baselines.Where(r => r.Status == TrialStatus.Succeeded).OrderBy(r => r.Objective).FirstOrDefault();
-        bool baselineWins = bestBaseline is not null && bestBaseline.Objective < sweepBest.Objective;
-        var best = baselineWins ? bestBaseline! : sweepBest;
+        if (sweepBest is null && bestBaseline is null)
+            throw new InvalidOperationException(
+                $"No forecasting trial finished (stopped: {outcome.StopReason}) and no baseline could be scored: {string.Join("; ", baselines.Select(b => b.Error))}. " +
+                "Give the sweep a longer TimeBudget.");
+        bool baselineWins = bestBaseline is not null && (sweepBest is null || bestBaseline.Objective < sweepBest.Objective);
+        var best = baselineWins ? bestBaseline! : sweepBest!;
         int seed = outcome.Records.Concat(baselineRecords).First(r => r.TrialId == best.TrialId).Request.Seed;
         var model = Refit(best.Configuration, o, seed, data, cancellationToken, out var bestOptions, out var lagOptions);
         return new ForecastingSweepResult(outcome, leaderboard, best, sweepBest, baselines, bestOptions, lagOptions, model);

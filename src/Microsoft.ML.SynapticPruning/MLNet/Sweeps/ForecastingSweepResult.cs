@@ -5,7 +5,7 @@ namespace Microsoft.ML.SynapticPruning;
 /// <summary>The result of <see cref="ForecastingSweepExperiment.Run"/>.</summary>
 public sealed class ForecastingSweepResult
 {
-    internal ForecastingSweepResult(SweepOutcome outcome, Leaderboard leaderboard, LeaderboardRow best, LeaderboardRow sweepBest,
+    internal ForecastingSweepResult(SweepOutcome outcome, Leaderboard leaderboard, LeaderboardRow best, LeaderboardRow? sweepBest,
         IReadOnlyList<LeaderboardRow> baselines, PrunedForecasterOptions? bestOptions, LagWindowForecasterOptions? bestLagWindowOptions,
         PrunedForecastingTransformer bestModel)
     {
@@ -28,13 +28,17 @@ public sealed class ForecastingSweepResult
     /// </summary>
     public LeaderboardRow BestTrial { get; }
 
-    /// <summary>The tuner's best trial (<see cref="Sweeps.Leaderboard.Best"/> of <see cref="Outcome"/>: lowest objective among the trials with the largest epoch budget).</summary>
-    public LeaderboardRow SweepBestTrial { get; }
+    /// <summary>
+    /// The tuner's best trial (<see cref="Sweeps.Leaderboard.Best"/> of <see cref="Outcome"/>: lowest objective among the
+    /// trials with the largest epoch budget); null when no trial finished within the time budget — the best baseline is
+    /// then recommended.
+    /// </summary>
+    public LeaderboardRow? SweepBestTrial { get; }
 
     /// <summary>The CV scores of the naive and (season &gt; 1) seasonal-naive forecasts on the sweep's folds, in that order, whatever the search space held.</summary>
     public IReadOnlyList<LeaderboardRow> Baselines { get; }
 
-    /// <summary>True when a baseline beat the tuner's best on CV and is what <see cref="BestModel"/> holds.</summary>
+    /// <summary>True when a baseline beat the tuner's best on CV (or no trial finished) and is what <see cref="BestModel"/> holds.</summary>
     public bool BaselineRecommended => !ReferenceEquals(BestTrial, SweepBestTrial);
 
     /// <summary>The recommended trial's hyper-parameters.</summary>
