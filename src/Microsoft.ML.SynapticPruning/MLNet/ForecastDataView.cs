@@ -99,9 +99,8 @@ internal sealed class ForecastDataView : IDataView
         private readonly int _lookback, _horizon, _width;
         // Ring buffer of the last L input rows and count of rows seen by the lead cursor.
         private readonly float[] _ring;
-        // Per input channel: the last observed value and the length of the current run of missing values (causal fill).
-        private readonly float[] _lastObserved;
-        private readonly int[] _missingRun;
+        // Causal fill of short gaps in the inputs (ForecastingModelInfo.InputGapFill).
+        private readonly InputGapCarry _carry;
         private long _leadRows;
         private long? _lastTime;
         // Current block: forecasts for rows [_blockStart, _blockStart + _blockCount).
@@ -119,9 +118,7 @@ internal sealed class ForecastDataView : IDataView
             var m = parent._model;
             _lookback = m.Lookback; _horizon = m.Horizon; _width = m.InputWidth;
             _ring = new float[_lookback * _width];
-            _lastObserved = new float[_width];
-            Array.Fill(_lastObserved, float.NaN);
-            _missingRun = new int[_width];
+            _carry = new InputGapCarry(_width, parent._inputGapFill);
             _windows = new float[BlockSize * _lookback * _width];
             _point = new float[BlockSize * _horizon];
             _lower = new float[BlockSize * _horizon];
@@ -174,7 +171,7 @@ internal sealed class ForecastDataView : IDataView
                 // Shift the ring by one row (L is small; a block copy is cheaper than index arithmetic later).
                 Array.Copy(_ring, rowWidth, _ring, 0, _ring.Length - rowWidth);
                 int at = _ring.Length - rowWidth;
-                for (int c = 0; c < rowWidth; c++) _ring[at + c] = Input(c);
+                for (int c = 0; c < rowWidth; c++) _ring[at + c] = _carry.Next(c, _inputs[c]());
                 _leadRows++;
                 bool ok = _leadRows >= _lookback && AllFinite(_ring);
                 _valid[_blockCount] = ok;
@@ -202,22 +199,6 @@ internal sealed class ForecastDataView : IDataView
                     b = e;
                 }
             }
-        }
-
-        /// <summary>
-        /// The next value of input channel <paramref name="c"/>; a missing value (NaN) is replaced by the channel's last
-        /// observation while the run of missing values is at most the model's input gap fill (causal: no later value is used).
-        /// </summary>
-        private float Input(int c)
-        {
-            float v = _inputs[c]();
-            if (!float.IsNaN(v))
-            {
-                _missingRun[c] = 0;
-                if (float.IsFinite(v)) _lastObserved[c] = v;
-                return v;
-            }
-            return ++_missingRun[c] <= _parent._inputGapFill ? _lastObserved[c] : float.NaN;
         }
 
         private static bool AllFinite(float[] values)

@@ -28,9 +28,8 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
     private readonly int _width, _lookback, _horizon;
     private long _rowsSeen;
     private long? _lastTime;
-    // Per input channel: the last observed value and the current run of missing values (the model's InputGapFill, as Transform).
-    private readonly float[] _lastObserved;
-    private readonly int[] _missingRun;
+    // Causal fill of short gaps in the inputs, exactly as Transform (the model's InputGapFill).
+    private InputGapCarry _carry;
     private bool _disposed;
 
     internal ForecastEngine(MLContext ml, ITransformer model)
@@ -45,10 +44,8 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         _horizon = info.Spec.Horizon;
         _history = new List<float>(_forecaster.Model.History);
         _rowsSeen = _history.Count / _width;
-        _lastObserved = new float[_width];
-        _missingRun = new int[_width];
-        for (int c = 0; c < _width; c++)
-            _lastObserved[c] = _history.Count >= _width ? _history[_history.Count - _width + c] : float.NaN;
+        _carry = new InputGapCarry(_width, info.InputGapFill,
+            _history.Count >= _width ? _history.GetRange(_history.Count - _width, _width).ToArray() : default);
         var schema = _inputSchema;
         foreach (var t in _prefix) schema = t.GetOutputSchema(schema);
         _forecaster.GetOutputSchema(schema); // validates the columns up front
@@ -80,8 +77,7 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
         var timeColumn = info.TimeColumnName is { } name ? view.Schema.GetColumnOrNull(name) : null;
         var added = new List<float>();
         long? lastTime = _lastTime;
-        var lastObserved = (float[])_lastObserved.Clone();
-        var missingRun = (int[])_missingRun.Clone();
+        var carry = _carry.Clone(); // committed only when the whole update is accepted
         using (var cursor = view.GetRowCursor(timeColumn is { } tc ? columns.Append(tc).Distinct() : columns))
         {
             var getters = columns.Select(c => NumericColumn.CreateGetter(cursor, c)).ToArray();
@@ -99,25 +95,12 @@ public sealed class ForecastEngine<TRow> : IDisposable where TRow : class
                             (t == previous ? ": duplicate timestamp. Remove or aggregate duplicate rows; nothing was appended." : ": rows are out of order. Sort them by time; nothing was appended."));
                     lastTime = t;
                 }
-                for (int c = 0; c < getters.Length; c++)
-                {
-                    // A missing value is carried forward from the channel's last observation for at most the model's
-                    // InputGapFill rows, exactly as Transform does (0 = never: the window then holds a NaN).
-                    float v = getters[c]();
-                    if (!float.IsNaN(v))
-                    {
-                        missingRun[c] = 0;
-                        if (float.IsFinite(v)) lastObserved[c] = v;
-                    }
-                    else if (++missingRun[c] <= info.InputGapFill) v = lastObserved[c];
-                    added.Add(v);
-                }
+                for (int c = 0; c < getters.Length; c++) added.Add(carry.Next(c, getters[c]()));
                 row++;
             }
         }
         _lastTime = lastTime;
-        lastObserved.CopyTo(_lastObserved, 0);
-        missingRun.CopyTo(_missingRun, 0);
+        _carry = carry;
         _history.AddRange(added);
         _rowsSeen += added.Count / _width;
         int keep = _lookback * _width;
